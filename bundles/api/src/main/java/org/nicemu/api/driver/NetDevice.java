@@ -1,0 +1,71 @@
+package org.nicemu.api.driver;
+
+import org.nicemu.api.exec.EventLoop;
+import org.nicemu.api.skb.SkBuff;
+import org.nicemu.api.skb.SkbAllocator;
+import org.nicemu.api.stats.CostCounters;
+import org.nicemu.api.stats.DropReason;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The core's device services that a driver calls ({@code struct net_device} and the helpers of
+ * include/linux/netdevice.h). Every method runs on the emulation's loop.
+ */
+@ProviderType
+public interface NetDevice {
+    String name();
+
+    EventLoop loop();
+
+    SkbAllocator allocator();
+
+    CostCounters counters();
+
+    int mtu();
+
+    /** netif_set_real_num_tx_queues(); at most the number of TX queues the device was made with. */
+    void setRealNumTxQueues(int n);
+
+    int realNumTxQueues();
+
+    /** Sets dev->features (NETIF_F_*, see {@link NetdevFeatures}). */
+    void setFeatures(long features);
+
+    long features();
+
+    /** netif_tx_stop_queue(): sets __QUEUE_STATE_DRV_XOFF. */
+    void netifTxStopQueue(int queue);
+
+    /** netif_tx_wake_queue(): clears DRV_XOFF and reschedules the queue's qdisc (__netif_schedule). */
+    void netifTxWakeQueue(int queue);
+
+    /** netif_tx_queue_stopped(). */
+    boolean netifTxQueueStopped(int queue);
+
+    /** netdev_tx_sent_queue(): BQL accounting of bytes handed to the hardware; may stop the queue (STACK_XOFF). */
+    void netdevTxSentQueue(int queue, int bytes);
+
+    /** netdev_tx_completed_queue(): BQL completion; may wake the queue. */
+    void netdevTxCompletedQueue(int queue, int packets, long bytes);
+
+    /** netdev_tx_reset_queue(): clears BQL state after the ring was drained. */
+    void netdevTxResetQueue(int queue);
+
+    /** dev_consume_skb_any(): the skb was sent; it is freed through the CPU's completion queue (net_tx_action). */
+    void devConsumeSkbAny(SkBuff skb);
+
+    /** dev_kfree_skb_any() with a drop reason: freed and counted as dropped at this device. */
+    void devKfreeSkbAny(SkBuff skb, DropReason reason);
+
+    /** napi_schedule(): the poll function will run from the NET_RX softirq. */
+    void napiSchedule();
+
+    /** napi_complete_done(): ends polling; returns false if polling must go on. */
+    boolean napiCompleteDone(int workDone);
+
+    /** netif_carrier_on(). */
+    void netifCarrierOn();
+
+    /** netif_carrier_off(). */
+    void netifCarrierOff();
+}
