@@ -22,7 +22,9 @@ public enum DropReason {
     /** Still in a TX ring when the driver was unbound or the link went down. */
     RING_FLUSH("ring-flush"),
     /** The NIC could not put it on the wire (link down). */
-    NIC_LINK_DOWN("nic-link-down");
+    NIC_LINK_DOWN("nic-link-down"),
+    /** A noqueue device's TX queue was stopped ("Virtual device asks to queue packet!"). */
+    NOQUEUE_BUSY("noqueue-busy");
 
     private final String label;
 

@@ -1,0 +1,73 @@
+package org.nicemu.core.dev;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.nicemu.api.driver.DriverException;
+import org.nicemu.api.driver.DriverFactory;
+import org.nicemu.api.driver.NetDriver;
+import org.nicemu.api.nic.NicFactory;
+import org.nicemu.api.nic.NicPortFactory;
+import org.nicemu.api.qdisc.QdiscFactory;
+import org.nicemu.core.sched.Mq;
+import org.nicemu.core.sched.NoQueue;
+import org.nicemu.core.sched.PfifoFast;
+
+/**
+ * The plugin factories available now, captured when their services are bound (DESIGN §6: the loop
+ * never looks services up in the framework). Thread-safe: written by the framework, read by loops.
+ */
+public final class Plugins {
+    /** Built into the core, always available. */
+    public static final Set<String> BUILTIN_QDISCS = Set.of(PfifoFast.KIND, NoQueue.KIND, Mq.KIND);
+
+    private final Map<String, QdiscFactory> qdiscs = new ConcurrentHashMap<>();
+    private final Map<String, DriverFactory> drivers = new ConcurrentHashMap<>();
+    private final Map<String, NicPortFactory> ports = new ConcurrentHashMap<>();
+    private volatile NicFactory nic;
+
+    public void addQdisc(QdiscFactory f) { qdiscs.put(f.kind(), f); }
+
+    /** Removes {@code f} if it is still the registered factory of its kind. */
+    public boolean removeQdisc(QdiscFactory f) { return qdiscs.remove(f.kind(), f); }
+
+    public void addDriver(DriverFactory f) { drivers.put(f.kind(), f); }
+
+    public boolean removeDriver(DriverFactory f) { return drivers.remove(f.kind(), f); }
+
+    public void addPort(NicPortFactory f) { ports.put(f.kind(), f); }
+
+    public boolean removePort(NicPortFactory f) { return ports.remove(f.kind(), f); }
+
+    public void setNicFactory(NicFactory f) { nic = f; }
+
+    /** Clears the NIC factory if it is {@code f}. */
+    public void unsetNicFactory(NicFactory f) {
+        if (nic == f) nic = null;
+    }
+
+    public NicFactory nicFactory() { return nic; }
+
+    public QdiscFactory qdiscFactory(String kind) { return qdiscs.get(kind); }
+
+    public NicPortFactory portFactory(String kind) { return ports.get(kind); }
+
+    public Set<String> qdiscKinds() {
+        Set<String> s = new TreeSet<>(BUILTIN_QDISCS);
+        s.addAll(qdiscs.keySet());
+        return s;
+    }
+
+    public Set<String> driverKinds() { return new TreeSet<>(drivers.keySet()); }
+
+    public Set<String> portKinds() { return new TreeSet<>(ports.keySet()); }
+
+    /** A new driver of {@code kind}; unknown kinds name the available ones. */
+    public NetDriver createDriver(String kind, Map<String, String> params) throws DriverException {
+        DriverFactory f = kind == null ? null : drivers.get(kind);
+        if (f == null) throw new DriverException("unknown driver model '" + kind + "'; available: " + driverKinds());
+        return f.create(params == null ? Map.of() : params);
+    }
+}

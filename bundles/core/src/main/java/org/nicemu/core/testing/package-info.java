@@ -1,0 +1,4 @@
+/** Test support for plugin bundles: run a qdisc or driver against the real core in virtual time, without OSGi. */
+@org.osgi.annotation.bundle.Export
+@org.osgi.annotation.versioning.Version("1.0.0")
+package org.nicemu.core.testing;
