@@ -3,6 +3,7 @@ package org.nicemu.api.emu;
 import java.util.List;
 import java.util.Map;
 
+import org.nicemu.api.exec.EventLoop;
 import org.nicemu.api.exec.Workqueues;
 import org.nicemu.api.skb.SkbAllocator;
 import org.nicemu.api.stats.CostCounters;
@@ -14,6 +15,9 @@ public interface Host {
     String name();
 
     int numCpus();
+
+    /** The emulation's loop (clock, timers, seeded randomness) this host runs on. */
+    EventLoop loop();
 
     CostCounters counters();
 

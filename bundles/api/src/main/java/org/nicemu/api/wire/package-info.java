@@ -1,4 +1,7 @@
-/** Wire formats as views over bytes: Ethernet, ARP, IPv4, UDP and the Internet checksum. No protocol state. */
+/**
+ * Wire formats as views over bytes: Ethernet, ARP, IPv4, UDP, TCP, the Internet checksum, and
+ * stateless GSO/TSO segmentation and checksum completion over skbs. No protocol state.
+ */
 @org.osgi.annotation.bundle.Export
 @org.osgi.annotation.versioning.Version("1.0.0")
 package org.nicemu.api.wire;

@@ -75,7 +75,8 @@ public final class HostImpl implements Host {
 
     EmulationImpl emulation() { return emu; }
 
-    EventLoop loop() { return emu.loop(); }
+    @Override
+    public EventLoop loop() { return emu.loop(); }
 
     @Override
     public int numCpus() { return cpus.length; }

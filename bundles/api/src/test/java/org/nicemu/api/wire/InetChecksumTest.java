@@ -1,0 +1,109 @@
+package org.nicemu.api.wire;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HexFormat;
+
+import org.junit.jupiter.api.Test;
+
+class InetChecksumTest {
+    static byte[] hex(String s) {
+        return HexFormat.of().parseHex(s.replace(" ", ""));
+    }
+
+    @Test
+    void rfc1071Example() {
+        // RFC 1071 §3: 00 01 f2 03 f4 f5 f6 f7 sums to ddf2, checksum 220d.
+        byte[] b = hex("0001 f203 f4f5 f6f7");
+        long sum = InetChecksum.partial(b, 0, b.length, 0);
+        assertEquals(0xddf2, InetChecksum.reduce(sum));
+        assertEquals(0x220d, InetChecksum.fold(sum));
+        assertEquals(0x220d, InetChecksum.checksum(b, 0, b.length));
+    }
+
+    @Test
+    void oddLengthPadsTheLastByteAsHighByte() {
+        byte[] b = hex("010203");
+        assertEquals(0x0102 + 0x0300, InetChecksum.partial(b, 0, 3, 0));
+        assertEquals(0x0100, InetChecksum.partial(b, 0, 1, 0));
+        assertEquals(0, InetChecksum.partial(b, 1, 0, 0));
+        // a 4-byte-aligned body plus a 2-byte and a 1-byte tail
+        byte[] c = hex("ffff ffff ffff 01");
+        assertEquals(0xffff, InetChecksum.reduce(InetChecksum.partial(c, 0, 6, 0)));
+        assertEquals(0x0100, InetChecksum.reduce(InetChecksum.partial(c, 0, 7, 0))); // 0xffff + 0x0100 end-around
+    }
+
+    @Test
+    void partialChainsWithInitialSumAndRejectsBadRegions() {
+        byte[] b = hex("0001 f203 f4f5 f6f7");
+        long first = InetChecksum.partial(b, 0, 4, 0);
+        assertEquals(0x220d, InetChecksum.fold(InetChecksum.partial(b, 4, 4, first)));
+        assertThrows(IndexOutOfBoundsException.class, () -> InetChecksum.partial(b, 6, 4, 0));
+        assertThrows(IndexOutOfBoundsException.class, () -> InetChecksum.partial(b, -1, 2, 0));
+    }
+
+    @Test
+    void foldHandlesLargeAndWrappingSums() {
+        assertEquals(0xffff, InetChecksum.reduce(0xffffL));
+        assertEquals(0, InetChecksum.reduce(0));
+        assertEquals(0xffff, InetChecksum.fold(0));
+        assertEquals(0x0000, InetChecksum.fold(0xffffL));
+        assertEquals(0x0001, InetChecksum.reduce(0x10000L)); // carry wraps around
+        assertEquals(0xffff, InetChecksum.reduce(-1L)); // 2^64 - 1 is a multiple of 0xffff
+        assertEquals(1, InetChecksum.reduce(InetChecksum.add(-1L, 1L)));
+    }
+
+    @Test
+    void realIpv4HeaderChecksum() {
+        // 45 00 00 73 00 00 40 00 40 11 [b8 61] c0 a8 00 01 c0 a8 00 c7
+        byte[] h = hex("4500 0073 0000 4000 4011 0000 c0a8 0001 c0a8 00c7");
+        assertEquals(0xb861, InetChecksum.checksum(h, 0, 20));
+        h[10] = (byte) 0xb8;
+        h[11] = 0x61;
+        assertTrue(InetChecksum.verifies(h, 0, 20));
+        h[11] = 0x62;
+        assertFalse(InetChecksum.verifies(h, 0, 20));
+    }
+
+    @Test
+    void bothRepresentationsOfZeroVerify() {
+        // 0x1234 + 0xedcb = 0xffff, so the checksum is ~0xffff = 0x0000
+        byte[] b = hex("1234 edcb 0000");
+        assertEquals(0x0000, InetChecksum.checksum(b, 0, 4));
+        assertTrue(InetChecksum.verifies(b, 0, 6));
+        b[4] = (byte) 0xff;
+        b[5] = (byte) 0xff;
+        assertTrue(InetChecksum.verifies(b, 0, 6));
+        b[5] = (byte) 0xfe;
+        assertFalse(InetChecksum.verifies(b, 0, 6));
+    }
+
+    @Test
+    void pseudoHeader() {
+        int src = 0xc6120001, dst = 0xc6120002; // 198.18.0.1 -> 198.18.0.2
+        assertEquals(0xc612 + 0x0001 + 0xc612 + 0x0002 + 17 + 20, InetChecksum.pseudoHeaderV4(src, dst, 17, 20));
+    }
+
+    @Test
+    void blockAddSwapsOddOffsets() {
+        byte[] b = hex("0102 0304 05");
+        long whole = InetChecksum.partial(b, 0, 5, 0);
+        long split = InetChecksum.blockAdd(InetChecksum.partial(b, 0, 3, 0), InetChecksum.partial(b, 3, 2, 0), 3);
+        assertEquals(InetChecksum.reduce(whole), InetChecksum.reduce(split));
+        long even = InetChecksum.blockAdd(InetChecksum.partial(b, 0, 2, 0), InetChecksum.partial(b, 2, 3, 0), 2);
+        assertEquals(InetChecksum.reduce(whole), InetChecksum.reduce(even));
+    }
+
+    @Test
+    void replace2MatchesRecomputation() {
+        byte[] h = hex("4500 0073 0000 4000 4011 b861 c0a8 0001 c0a8 00c7");
+        // TTL 0x40 -> 0x3f: the word 0x4011 becomes 0x3f11; RFC 1624 gives 0xb961
+        assertEquals(0xb961, InetChecksum.replace2(0xb861, 0x4011, 0x3f11));
+        assertEquals(0x3f, Ipv4Header.decreaseTtl(h, 0));
+        assertEquals(0xb961, Ipv4Header.checksum(h, 0));
+        assertEquals(0xb961, Ipv4Header.computeChecksum(h, 0));
+    }
+}
