@@ -62,6 +62,12 @@ public final class QdiscRt implements QdiscEnv {
         this.busylock = new SpinLockModel(dev.name() + " qdisc " + kind + " busylock", dev.host.counters());
     }
 
+    /** True while a hot swap moves packets into this qdisc or one of its ancestors. */
+    boolean isMigrating() {
+        for (QdiscRt q = this; q != null; q = q.parentQdisc) if (q.migrating) return true;
+        return false;
+    }
+
     /** qdisc_root(): the root of the tree this qdisc is in. */
     public QdiscRt root() {
         QdiscRt q = this;
@@ -109,7 +115,7 @@ public final class QdiscRt implements QdiscEnv {
 
     @Override
     public void drop(SkBuff skb, DropReason reason) {
-        dev.dropSkb(skb, migrating && reason == DropReason.QDISC_DROP ? DropReason.SWAP_OVERLIMIT : reason);
+        dev.dropSkb(skb, reason == DropReason.QDISC_DROP && isMigrating() ? DropReason.SWAP_OVERLIMIT : reason);
     }
 
     @Override
@@ -123,7 +129,6 @@ public final class QdiscRt implements QdiscEnv {
         c.parentQdisc = this;
         c.parent = childHandle;
         c.devQueue = devQueue;
-        c.migrating = migrating;
         children.add(c);
         return c.ops;
     }
@@ -132,6 +137,12 @@ public final class QdiscRt implements QdiscEnv {
     QdiscRt childOf(Qdisc q) {
         for (QdiscRt c : children) if (c.ops == q) return c;
         return null;
+    }
+
+    /** Forgets children the parent no longer holds in a class (e.g. prio shrank its bands). */
+    void pruneChildren() {
+        if (ops instanceof org.nicemu.core.sched.Mq || !(ops instanceof ClassfulQdisc)) return;
+        children.removeIf(c -> minorOf(c) < 1);
     }
 
     /** The minor of the class holding child {@code c}, or -1. */

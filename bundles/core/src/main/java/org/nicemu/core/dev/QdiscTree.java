@@ -341,6 +341,7 @@ public final class QdiscTree {
 
     private static void destroy(QdiscRt q) {
         q.dead = true;
+        q.pruneChildren();
         for (QdiscRt c : q.children) destroy(c);
         try {
             q.ops.destroy();
@@ -402,6 +403,7 @@ public final class QdiscTree {
     }
 
     private void fallbackChildren(QdiscRt parent, QdiscFactory f) {
+        parent.pruneChildren();
         for (QdiscRt c : new ArrayList<>(parent.children)) {
             if (c.factory == f) {
                 int minor = parent.ops instanceof Mq ? parent.children.indexOf(c) + 1 : parent.minorOf(c);
@@ -461,7 +463,10 @@ public final class QdiscTree {
         QdiscStats s = new QdiscStats();
         s.copyFrom(q.ops.stats());
         out.add(new QdiscInfo(q.kind, q.handleString(), parent, new LinkedHashMap<>(q.ops.dump()), s));
+        q.pruneChildren();
         for (QdiscRt c : q.children) {
+            // like Linux, the default children a classful qdisc made itself are not listed (TCQ_F_INVISIBLE)
+            if (!(q.ops instanceof Mq) && !c.explicit) continue;
             int minor = q.ops instanceof Mq ? q.children.indexOf(c) + 1 : q.minorOf(c);
             show(c, Integer.toHexString(q.handle >>> 16) + ":" + Integer.toHexString(minor), out);
         }

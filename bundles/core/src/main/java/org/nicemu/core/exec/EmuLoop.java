@@ -100,17 +100,18 @@ public final class EmuLoop implements EventLoop {
     public boolean hasPosted() { return !posted.isEmpty(); }
 
     /**
-     * Processes events up to and including {@code limit} on the calling thread. Returns when the
-     * next event is later than {@code limit} (the clock then reads {@code limit}), when no event is
-     * left (the clock stays at the last event), or when {@link #requestStop()} was called.
+     * Processes events up to and including {@code limit} on the calling thread and leaves the clock
+     * at {@code limit} (unless it is Long.MAX_VALUE: then the clock stays at the last event). Returns
+     * early, between two events, when {@link #requestStop()} was called.
      */
     public long runUntil(long limit) {
         stopRequested = false;
         runPosted();
         while (!stopRequested) {
             if (size == 0) {
-                if (runPosted() == 0) break;
-                continue;
+                if (runPosted() != 0) continue;
+                if (limit != Long.MAX_VALUE && limit > clock.now) clock.now = limit;
+                break;
             }
             TimerImpl t = heap[0];
             if (t.expires > limit) {

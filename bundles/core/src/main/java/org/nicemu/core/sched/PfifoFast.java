@@ -14,7 +14,8 @@ import org.nicemu.api.skb.SkBuffHead;
 /**
  * The default qdisc, built into the core as in net/sched/sch_generic.c: three FIFO bands, the
  * skb's priority mapped to a band through the priomap ({@code prio2band}), band 0 dequeued first.
- * Limit: dev->tx_queue_len packets in all bands together. Lockless (TCQ_F_NOLOCK) and bypassable.
+ * Limit: dev->tx_queue_len packets per band (each band is an skb_array of that size since Linux
+ * 4.16). Lockless (TCQ_F_NOLOCK) and bypassable.
  */
 public final class PfifoFast extends AbstractQdisc {
     public static final String KIND = "pfifo_fast";
@@ -38,11 +39,12 @@ public final class PfifoFast extends AbstractQdisc {
         params.requireOnly(KIND, Set.of());
     }
 
-    /** pfifo_fast_enqueue(): tail drop once the qdisc holds tx_queue_len packets. */
+    /** pfifo_fast_enqueue(): tail drop when the skb's band already holds tx_queue_len packets. */
     @Override
     public int enqueue(SkBuff skb) {
-        if (stats.qlen >= limit) return drop(skb);
-        return enqueueTail(skb, bands[band(skb.priority)]);
+        SkBuffHead b = bands[band(skb.priority)];
+        if (b.len() >= limit) return drop(skb);
+        return enqueueTail(skb, b);
     }
 
     /** The band of a priority: prio2band[priority & TC_PRIO_MAX]. */
@@ -92,6 +94,6 @@ public final class PfifoFast extends AbstractQdisc {
     public int flags() { return TCQ_F_CAN_BYPASS | TCQ_F_NOLOCK; }
 
     /** Accepted parameters (none: pfifo_fast has no tc options). */
-    public static String usage() { return "pfifo_fast: no parameters (3 bands, priomap 1 2 2 2 1 2 0 0 1 1 1 1 1 1 1 1, limit txqueuelen)"; }
+    public static String usage() { return "pfifo_fast: no parameters (3 bands, priomap 1 2 2 2 1 2 0 0 1 1 1 1 1 1 1 1, limit txqueuelen per band)"; }
 
 }

@@ -67,7 +67,7 @@ class HotSwapTest {
     @Test
     void migrateIntoASmallerQdiscCountsSwapOverlimit() throws Exception {
         TestBed b = queued40();
-        b.dev.txQueueLen = 25;
+        b.dev.txQueueLen = 25; // per band: all 40 frames have priority 0, band 1
         b.dev.tc(replace("pfifo_fast", null, true));
         assertEquals(25, b.dev.rootQdisc().qlen());
         assertEquals(15, b.dev.drops().packets(DropReason.SWAP_OVERLIMIT));

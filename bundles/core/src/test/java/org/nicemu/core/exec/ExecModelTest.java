@@ -24,13 +24,17 @@ class ExecModelTest {
         c.arm(500);
         a.arm(100);
         b.arm(100);
-        assertEquals(500, loop.runUntil(1000), "no event left: the clock stays at the last event");
+        assertEquals(1000, loop.runUntil(1000), "the clock reaches the limit");
         assertEquals(List.of("a@100", "b@100", "c@500"), order);
         a.arm(2000);
         assertEquals(1000, loop.runUntil(1000), "an event after the limit: the clock stops at the limit");
+        assertEquals(2000, loop.runUntil(Long.MAX_VALUE), "no limit: the clock stays at the last event, 2000");
+        assertEquals(4, loop.events());
+        a.arm(3000);
         a.cancel();
         assertFalse(a.isArmed());
-        assertEquals(3, loop.events());
+        loop.runUntil(Long.MAX_VALUE);
+        assertEquals(4, loop.events(), "a cancelled timer does not fire");
     }
 
     @Test

@@ -41,13 +41,14 @@ class PfifoFastTest {
     }
 
     @Test
-    void tailDropAtTxQueueLen() throws Exception {
+    void tailDropAtTxQueueLenPerBand() throws Exception {
         QdiscHarness h = new QdiscHarness().txQueueLen(3);
         PfifoFast q = h.init(new PfifoFast(), "");
         for (int i = 0; i < 3; i++) assertEquals(NetXmit.NET_XMIT_SUCCESS, q.enqueue(h.skb(100, 0)));
-        assertEquals(NetXmit.NET_XMIT_DROP, q.enqueue(h.skb(100, 6)));
+        assertEquals(NetXmit.NET_XMIT_DROP, q.enqueue(h.skb(100, 0)), "band 1 is full");
+        assertEquals(NetXmit.NET_XMIT_SUCCESS, q.enqueue(h.skb(100, 6)), "band 0 has its own limit");
         assertEquals(1, q.stats().drops);
         assertEquals(1, h.drops().packets(DropReason.QDISC_DROP));
-        assertEquals(3, q.stats().qlen);
+        assertEquals(4, q.stats().qlen);
     }
 }
