@@ -39,8 +39,11 @@ public interface NetDevice {
     /** netif_tx_wake_queue(): clears DRV_XOFF and reschedules the queue's qdisc (__netif_schedule). */
     void netifTxWakeQueue(int queue);
 
-    /** netif_tx_queue_stopped(). */
+    /** netif_tx_queue_stopped(): stopped by the driver (DRV_XOFF). */
     boolean netifTxQueueStopped(int queue);
+
+    /** netif_xmit_stopped(): stopped by the driver or by BQL (DRV_XOFF or STACK_XOFF). */
+    boolean netifXmitStopped(int queue);
 
     /** netdev_tx_sent_queue(): BQL accounting of bytes handed to the hardware; may stop the queue (STACK_XOFF). */
     void netdevTxSentQueue(int queue, int bytes);
@@ -48,7 +51,7 @@ public interface NetDevice {
     /** netdev_tx_completed_queue(): BQL completion; may wake the queue. */
     void netdevTxCompletedQueue(int queue, int packets, long bytes);
 
-    /** netdev_tx_reset_queue(): clears BQL state after the ring was drained. */
+    /** netdev_tx_reset_queue(): clears BQL state after the ring was drained; a BQL-stopped queue is woken. */
     void netdevTxResetQueue(int queue);
 
     /** dev_consume_skb_any(): the skb was sent; it is freed through the CPU's completion queue (net_tx_action). */

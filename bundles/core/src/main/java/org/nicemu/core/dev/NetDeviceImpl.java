@@ -682,6 +682,9 @@ public final class NetDeviceImpl implements NetDevice, Device {
     public boolean netifTxQueueStopped(int queue) { return (txq[queue].state & TxQueue.DRV_XOFF) != 0; }
 
     @Override
+    public boolean netifXmitStopped(int queue) { return (txq[queue].state & (TxQueue.DRV_XOFF | TxQueue.STACK_XOFF)) != 0; }
+
+    @Override
     public void netdevTxSentQueue(int queue, int bytes) {
         TxQueue t = txq[queue];
         t.bqlUsed = true;
@@ -709,8 +712,10 @@ public final class NetDeviceImpl implements NetDevice, Device {
     @Override
     public void netdevTxResetQueue(int queue) {
         TxQueue t = txq[queue];
+        boolean wasStopped = (t.state & TxQueue.STACK_XOFF) != 0;
         t.state &= ~TxQueue.STACK_XOFF;
         t.dql.reset(host.loop().now());
+        if (wasStopped && up) netifScheduleQueue(t);
     }
 
     /**

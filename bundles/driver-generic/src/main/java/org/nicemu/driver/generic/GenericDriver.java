@@ -1,0 +1,325 @@
+package org.nicemu.driver.generic;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.nicemu.api.driver.DriverException;
+import org.nicemu.api.driver.NetDevice;
+import org.nicemu.api.driver.NetDriver;
+import org.nicemu.api.driver.NetdevFeatures;
+import org.nicemu.api.nic.NicConfig;
+import org.nicemu.api.nic.NicHardware;
+import org.nicemu.api.skb.SkBuff;
+import org.nicemu.api.skb.SkbSharedInfo;
+import org.nicemu.api.stats.DropReason;
+
+/**
+ * The default multi-queue driver model: a simplified modern NIC driver in the style of
+ * drivers/net/ethernet/intel/ixgbe ({@code ixgbe_xmit_frame_ring()}, {@code ixgbe_maybe_stop_tx()},
+ * {@code ixgbe_clean_tx_irq()}, {@code ixgbe_poll()}, {@code ixgbe_msix_clean_rings()}) and mlx5e.
+ *
+ * <ul>
+ * <li><b>probe</b>: features from the NIC's capabilities (CAP_SG → NETIF_F_SG, CAP_CSUM →
+ * NETIF_F_IP_CSUM, CAP_TSO → NETIF_F_TSO, CAP_USO → NETIF_F_GSO_UDP_L4), one real TX queue per NIC
+ * ring, {@code request_irq()} with a handler that masks the interrupt and schedules NAPI.</li>
+ * <li><b>ndo_start_xmit</b>: NETDEV_TX_BUSY (queue stopped) if the ring has fewer than 2 free
+ * descriptors; else post, {@code netdev_tx_sent_queue()} (BQL), stop the queue when fewer than
+ * {@code MAX_SKB_FRAGS + 2} descriptors are left, and write the tail register unless xmit_more —
+ * but always when the queue is now stopped by the driver or by BQL ({@code __netdev_tx_sent_queue()}'s
+ * rule), so a deferred doorbell is never lost.</li>
+ * <li><b>NAPI poll</b>: reclaims completed descriptors of every ring up to the budget
+ * (rings taken in rotating order), {@code dev_consume_skb_any()} each skb, reports them to BQL per
+ * ring, wakes a driver-stopped queue once {@code 2 * (MAX_SKB_FRAGS + 2)} descriptors are free, and
+ * when under budget completes NAPI and unmasks the interrupt. It also follows the carrier
+ * (link status change interrupt → {@code netif_carrier_on/off()}, as the ixgbe watchdog does).</li>
+ * <li><b>ndo_stop</b>: {@code netif_tx_disable()}, masks the interrupt, resets every ring: unsent
+ * skbs are freed with reason ring-flush, completed ones consumed; BQL is reset.</li>
+ * </ul>
+ *
+ * <p>Where it differs from ixgbe: one descriptor per skb (the NIC model has no per-frag
+ * descriptors), so the stop threshold is counted in skbs; the thresholds shrink for rings smaller
+ * than 4 × (MAX_SKB_FRAGS + 2); TX cleaning counts against the NAPI budget; there is no
+ * SMP re-check after stopping the queue (one event loop, no race to close).
+ */
+public final class GenericDriver implements NetDriver {
+    /** The descriptor reserve of ixgbe's DESC_NEEDED: MAX_SKB_FRAGS + 2. */
+    static final int DESC_NEEDED = SkbSharedInfo.MAX_SKB_FRAGS + 2;
+
+    private long coalesceUsecs = -1;
+    private int coalesceFrames = -1;
+    private boolean bql = true;
+
+    private NetDevice dev;
+    private NicHardware hw;
+    private int queues;
+    private int ringSize;
+    private int stopThreshold;
+    private int wakeThreshold;
+    private boolean running;
+    private boolean carrier = true;
+    private int pollStart;
+    /** Descriptors posted but tail register not written yet (xmit_more). */
+    private boolean[] doorbellPending;
+    /** Descriptors at the head of each ring posted while BQL was off: their completions are not reported. */
+    private int[] nonBqlAhead;
+    private final Runnable irqHandler = this::irq;
+    private final Consumer<SkBuff> ringFlushSink = this::ringFlushed;
+
+    // ethtool -S
+    private long xmitPackets, xmitBytes, txBusy, stopQueue, restartQueue, doorbells, doorbellsDeferred;
+    private long irqHandled, napiPolls, napiComplete, cleanedPackets, cleanedBytes, ringFlushed, linkChanges;
+
+    GenericDriver(GenericParams p) {
+        apply(p);
+    }
+
+    private void apply(GenericParams p) {
+        if (p.txCoalesceUsecs() != null) coalesceUsecs = p.txCoalesceUsecs();
+        if (p.txCoalesceFrames() != null) coalesceFrames = p.txCoalesceFrames();
+        if (p.bql() != null) bql = p.bql();
+    }
+
+    @Override
+    public String kind() { return GenericDriverFactory.KIND_GENERIC; }
+
+    /** Mirrors the probe function ({@code ixgbe_probe()} → {@code ixgbe_set_features}, {@code request_irq}). */
+    @Override
+    public void probe(NetDevice d, NicHardware h) throws DriverException {
+        NicConfig cfg = h.config();
+        long caps = cfg.capabilities();
+        long f = 0;
+        if ((caps & NicHardware.CAP_SG) != 0) f |= NetdevFeatures.NETIF_F_SG;
+        if ((caps & NicHardware.CAP_CSUM) != 0) f |= NetdevFeatures.NETIF_F_IP_CSUM;
+        if ((caps & NicHardware.CAP_TSO) != 0) f |= NetdevFeatures.NETIF_F_TSO;
+        if ((caps & NicHardware.CAP_USO) != 0) f |= NetdevFeatures.NETIF_F_GSO_UDP_L4;
+        this.dev = d;
+        this.hw = h;
+        this.queues = cfg.numTxQueues();
+        this.ringSize = cfg.txRingSize();
+        this.stopThreshold = Math.max(2, Math.min(DESC_NEEDED, ringSize / 2));
+        this.wakeThreshold = Math.max(stopThreshold, Math.min(2 * DESC_NEEDED, ringSize));
+        this.doorbellPending = new boolean[queues];
+        this.nonBqlAhead = new int[queues];
+        d.setFeatures(f);
+        d.setRealNumTxQueues(queues);
+        if (coalesceUsecs < 0) coalesceUsecs = cfg.txCoalesceUsecs();
+        if (coalesceFrames < 0) coalesceFrames = cfg.txCoalesceFrames();
+        h.setTxCoalesce(coalesceUsecs, coalesceFrames);
+        h.requestIrq(irqHandler);
+    }
+
+    /** Mirrors ndo_open ({@code ixgbe_open()} → {@code ixgbe_up_complete()}): carrier, queues, interrupt. */
+    @Override
+    public void ndoOpen() {
+        running = true;
+        syncCarrier(true);
+        for (int q = 0; q < queues; q++) {
+            doorbellPending[q] = false;
+            dev.netifTxWakeQueue(q); // netif_tx_start_all_queues()
+        }
+        hw.irqEnable();
+    }
+
+    /** Mirrors ndo_stop ({@code ixgbe_close()} → {@code ixgbe_down()} → {@code ixgbe_clean_all_tx_rings()}). */
+    @Override
+    public void ndoStop() {
+        running = false;
+        for (int q = 0; q < queues; q++) {
+            if (!dev.netifTxQueueStopped(q)) {
+                dev.netifTxStopQueue(q); // netif_tx_disable()
+                stopQueue++;
+            }
+        }
+        hw.irqDisable();
+        for (int q = 0; q < queues; q++) hw.txFlush(q, ringFlushSink);
+        for (int q = 0; q < queues; q++) {
+            SkBuff skb;
+            while ((skb = hw.txReclaim(q)) != null) {
+                cleanedPackets++;
+                cleanedBytes += skb.len();
+                dev.devConsumeSkbAny(skb);
+            }
+            doorbellPending[q] = false;
+            nonBqlAhead[q] = 0;
+            dev.netdevTxResetQueue(q);
+        }
+    }
+
+    private void ringFlushed(SkBuff skb) {
+        ringFlushed++;
+        dev.devKfreeSkbAny(skb, DropReason.RING_FLUSH);
+    }
+
+    /**
+     * Mirrors {@code ixgbe_xmit_frame_ring()}: room check, descriptor post, BQL accounting,
+     * {@code ixgbe_maybe_stop_tx()}, and the tail write unless xmit_more.
+     */
+    @Override
+    public int ndoStartXmit(SkBuff skb, int queue, boolean xmitMore) {
+        if (hw.txRingFree(queue) < 2) {
+            if (!dev.netifTxQueueStopped(queue)) {
+                dev.netifTxStopQueue(queue);
+                stopQueue++;
+            }
+            if (doorbellPending[queue]) ringDoorbell(queue);
+            txBusy++;
+            return NETDEV_TX_BUSY;
+        }
+        int len = skb.len();
+        if (!hw.txPost(queue, skb)) throw new IllegalStateException("ring " + queue + " refused a descriptor although it had room");
+        xmitPackets++;
+        xmitBytes += len;
+        if (bql) dev.netdevTxSentQueue(queue, len);
+        maybeStopTx(queue);
+        if (!xmitMore || xmitStopped(queue)) {
+            ringDoorbell(queue);
+        } else {
+            doorbellPending[queue] = true;
+            doorbellsDeferred++;
+        }
+        return NETDEV_TX_OK;
+    }
+
+    /** Mirrors {@code ixgbe_maybe_stop_tx()}: stops the queue while fewer than DESC_NEEDED descriptors are free. */
+    private void maybeStopTx(int queue) {
+        if (hw.txRingFree(queue) >= stopThreshold) return;
+        dev.netifTxStopQueue(queue);
+        stopQueue++;
+    }
+
+    /** netif_xmit_stopped(): stopped by the driver or by BQL. */
+    private boolean xmitStopped(int queue) {
+        return dev.netifXmitStopped(queue);
+    }
+
+    private void ringDoorbell(int queue) {
+        hw.txDoorbell(queue);
+        doorbellPending[queue] = false;
+        doorbells++;
+    }
+
+    /** Mirrors {@code ixgbe_msix_clean_rings()}: mask the vector, schedule NAPI. Hard-IRQ context. */
+    private void irq() {
+        irqHandled++;
+        hw.irqDisable();
+        dev.napiSchedule();
+    }
+
+    /**
+     * Mirrors {@code ixgbe_poll()} with {@code ixgbe_clean_tx_irq()}: cleans completed TX
+     * descriptors of all rings up to {@code budget}, then {@code napi_complete_done()} and
+     * {@code ixgbe_irq_enable_queues()} when under budget.
+     */
+    @Override
+    public int napiPoll(int budget) {
+        napiPolls++;
+        syncCarrier(false);
+        int work = 0;
+        int start = pollStart;
+        pollStart = start + 1 >= queues ? 0 : start + 1;
+        for (int i = 0; i < queues && work < budget; i++) {
+            int q = start + i;
+            if (q >= queues) q -= queues;
+            work += cleanTxRing(q, budget - work);
+        }
+        if (work < budget) {
+            napiComplete++;
+            if (dev.napiCompleteDone(work)) hw.irqEnable();
+        }
+        return work;
+    }
+
+    /** Mirrors {@code ixgbe_clean_tx_irq()} for one ring: reclaim, consume, BQL completion, wake. */
+    private int cleanTxRing(int q, int limit) {
+        int pkts = 0, bqlPkts = 0;
+        long bytes = 0, bqlBytes = 0;
+        SkBuff skb;
+        while (pkts < limit && (skb = hw.txReclaim(q)) != null) {
+            int len = skb.len();
+            if (nonBqlAhead[q] > 0) {
+                nonBqlAhead[q]--;
+            } else {
+                bqlPkts++;
+                bqlBytes += len;
+            }
+            pkts++;
+            bytes += len;
+            dev.devConsumeSkbAny(skb);
+        }
+        if (pkts == 0) return 0;
+        cleanedPackets += pkts;
+        cleanedBytes += bytes;
+        if (bql && bqlPkts > 0) dev.netdevTxCompletedQueue(q, bqlPkts, bqlBytes);
+        if (running && dev.netifTxQueueStopped(q) && hw.txRingFree(q) >= wakeThreshold) {
+            dev.netifTxWakeQueue(q);
+            restartQueue++;
+        }
+        return pkts;
+    }
+
+    /** Follows the link: netif_carrier_on/off() when the NIC's link differs from what the stack was told. */
+    private void syncCarrier(boolean force) {
+        boolean up = hw.linkUp();
+        if (!force && up == carrier) return;
+        if (up != carrier) linkChanges++;
+        carrier = up;
+        if (up) dev.netifCarrierOn(); else dev.netifCarrierOff();
+    }
+
+    /** Mirrors the remove function's {@code free_irq()}. */
+    @Override
+    public void remove() {
+        hw.freeIrq();
+    }
+
+    /** ethtool -C and the BQL switch; checked as a whole before anything changes. */
+    @Override
+    public void change(Map<String, String> params) throws DriverException {
+        GenericParams p = GenericParams.parse(params);
+        boolean wasBql = bql;
+        apply(p);
+        if (hw == null) return;
+        if (p.txCoalesceUsecs() != null || p.txCoalesceFrames() != null) hw.setTxCoalesce(coalesceUsecs, coalesceFrames);
+        if (bql != wasBql) {
+            for (int q = 0; q < queues; q++) {
+                if (bql) {
+                    // descriptors already in the ring were not accounted: do not report their completion
+                    nonBqlAhead[q] = ringSize - hw.txRingFree(q);
+                } else {
+                    nonBqlAhead[q] = 0;
+                    dev.netdevTxResetQueue(q); // wakes a BQL-stopped queue
+                }
+            }
+        }
+    }
+
+    @Override
+    public Map<String, Long> ethtoolStats() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("drv_xmit_packets", xmitPackets);
+        m.put("drv_xmit_bytes", xmitBytes);
+        m.put("tx_busy", txBusy);
+        m.put("tx_stop_queue", stopQueue);
+        m.put("tx_restart_queue", restartQueue);
+        m.put("tx_doorbells", doorbells);
+        m.put("tx_doorbells_deferred", doorbellsDeferred);
+        m.put("tx_clean_packets", cleanedPackets);
+        m.put("tx_clean_bytes", cleanedBytes);
+        m.put("tx_ring_flushed", ringFlushed);
+        m.put("irq_handled", irqHandled);
+        m.put("napi_polls", napiPolls);
+        m.put("napi_complete", napiComplete);
+        m.put("carrier_changes", linkChanges);
+        m.put("bql_enabled", bql ? 1L : 0L);
+        m.put("tx_coalesce_usecs", coalesceUsecs);
+        m.put("tx_coalesce_frames", (long) coalesceFrames);
+        return m;
+    }
+
+    /** The driver-stop threshold in free descriptors (for tests and docs). */
+    int stopThreshold() { return stopThreshold; }
+
+    /** The wake threshold in free descriptors. */
+    int wakeThreshold() { return wakeThreshold; }
+}
