@@ -96,6 +96,9 @@ public class TransmitPathBenchmark {
 
     @TearDown(Level.Trial)
     public void teardown() throws IOException {
+        long tx = dev.ethtoolStats().get("tx_packets");
+        long expected = t * RATE / ((FRAME + 24) * 8L * 1_000_000_000L);
+        System.out.printf("%n[%s] %d frames left the NIC in %d ns of emulated time (line rate would be %d)%n", output, tx, t, expected);
         emu.close();
         try (var s = Files.list(dir)) {
             for (Path p : (Iterable<Path>) s::iterator) Files.delete(p);

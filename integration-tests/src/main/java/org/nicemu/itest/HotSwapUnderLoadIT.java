@@ -28,12 +28,16 @@ import org.osgi.test.common.annotation.InjectService;
  */
 class HotSwapUnderLoadIT {
     static final long MS = 1_000_000L;
-    /** The 20 root replacements, one every 5 ms from 5 ms on; mq only while the 4-queue driver is bound. */
+    /**
+     * The 20 root replacements, one every 5 ms from 5 ms on; mq only while the 4-queue driver is
+     * bound. Every tbf holds at most 2 MB and txqueuelen is 20000, so each new qdisc can take what
+     * the old one held: migration must then drop nothing.
+     */
     static final String[] ROOTS = {
-        "tbf rate 6gbit burst 256kb latency 2ms", "prio", "pfifo_fast", "mq", "tbf rate 5gbit burst 128kb latency 1ms",
-        "prio bands 4", "mq", "pfifo_fast", "tbf rate 7gbit burst 256kb limit 400kb", "mq",
-        "prio", "pfifo_fast", "prio", "tbf rate 4gbit burst 64kb latency 1ms", "pfifo_fast",
-        "prio bands 3", "pfifo_fast", "tbf rate 9gbit burst 512kb latency 3ms", "mq", "pfifo_fast"};
+        "tbf rate 6gbit burst 256kb limit 2mb", "prio", "pfifo_fast", "mq", "tbf rate 5gbit burst 128kb limit 2mb",
+        "prio bands 4", "mq", "pfifo_fast", "tbf rate 7gbit burst 256kb limit 2mb", "mq",
+        "prio", "pfifo_fast", "prio", "tbf rate 4gbit burst 64kb limit 2mb", "pfifo_fast",
+        "prio bands 3", "pfifo_fast", "tbf rate 9gbit burst 512kb limit 2mb", "mq", "pfifo_fast"};
 
     @InjectService(timeout = 10_000)
     Emulations emulations;
@@ -49,7 +53,12 @@ class HotSwapUnderLoadIT {
         Path dir = Files.createTempDirectory("nicemu-hotswap");
         Path pcap = dir.resolve("h1-eth0.pcap");
         Bundle tbf = bundle("org.nicemu.qdisc.tbf");
+        long wall = System.nanoTime();
         try (Rig rig = new Rig(emulations, "hotswap", 11, pcapPorts, pcap)) {
+            rig.onLoop(() -> {
+                rig.dev.setTxQueueLen(20_000);
+                return null;
+            });
             // 8 flows: two generators of 4 flows each on CPUs 0 and 1, 4 Gbit/s each, 500,000 frames each
             rig.generator(pktgen, "g0", Map.of("count", "500000", "pkt_size", "128", "rate", "4gbit", "flows", "4", "udp_src_min", "1000", "cpu", "0"));
             rig.generator(pktgen, "g1", Map.of("count", "500000", "pkt_size", "128", "rate", "4gbit", "flows", "4", "udp_src_min", "2000", "cpu", "1"));
@@ -95,7 +104,8 @@ class HotSwapUnderLoadIT {
             long queued = rig.onLoop(() -> rig.dev.stats().get("qdisc_backlog_packets"));
             long nicTx = eth.get("tx_packets");
             long dropped = drops.totalPackets();
-            System.out.printf("hotswap: generated %d, nic tx %d, dropped %d %s, queued %d%n", generated, nicTx, dropped, drops.snapshot(), queued);
+            System.out.printf("hotswap: generated %d, nic tx %d, dropped %d %s, queued %d, emulated %d ns, wall %d ms%n", generated, nicTx,
+                    dropped, drops.snapshot(), queued, rig.emu.loop().now(), (System.nanoTime() - wall) / 1_000_000);
             assertEquals(0, queued, "nothing left in the qdiscs");
             assertEquals(0, drops.packets(DropReason.SWAP_FLUSH), "migrate mode frees nothing");
             assertEquals(0, drops.packets(DropReason.SWAP_OVERLIMIT), "no new qdisc was too small for what it received");

@@ -20,7 +20,7 @@ public interface Commands {
     /**
      * Executes one command line.
      *
-     * @param emu  the emulation to act on
+     * @param emu  the emulation to act on; may be null for {@code help} only
      * @param host the host the command applies to; may be null when the emulation has exactly one
      *             host or the command does not need one ({@code run}, {@code pause}, {@code help})
      * @param line the command line, words separated by blanks; single or double quotes group words

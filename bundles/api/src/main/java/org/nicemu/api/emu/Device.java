@@ -53,6 +53,14 @@ public interface Device {
     /** Registers a callback run on the loop when any TX queue of this device wakes. */
     void onTxWake(Runnable callback);
 
+    /**
+     * ip link set dev DEV txqueuelen N: the default limit of fifo qdiscs made from now on (as in
+     * Linux, existing qdiscs keep their limit). 0 gives noqueue as the default qdisc.
+     */
+    void setTxQueueLen(int packets);
+
+    int txQueueLen();
+
     /** ip link set up/down. */
     void setUp(boolean up);
 

@@ -17,6 +17,13 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface ScenarioRunner {
     /**
+     * The embedded demo scenario, the one {@code nicemu demo} runs (docs/scenario.md shows it): one
+     * host, a 4-queue 10 Gbit/s NIC with a pcap capture, four pktgen generators and timed qdisc and
+     * driver swaps while traffic flows.
+     */
+    String demoScenario();
+
+    /**
      * Checks a scenario without building anything: syntax, every field's type and range, unknown
      * fields, references between hosts, devices, generators and actions.
      *

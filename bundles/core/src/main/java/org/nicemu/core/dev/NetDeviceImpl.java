@@ -920,6 +920,15 @@ public final class NetDeviceImpl implements NetDevice, Device {
     public boolean isUp() { return up; }
 
     @Override
+    public void setTxQueueLen(int packets) {
+        if (packets < 0 || packets > 10_000_000) throw new IllegalArgumentException("txqueuelen must be 0..10000000 packets, got " + packets);
+        txQueueLen = packets;
+    }
+
+    @Override
+    public int txQueueLen() { return txQueueLen; }
+
+    @Override
     public void setLink(boolean linkUp) {
         nic.setLink(linkUp);
     }
