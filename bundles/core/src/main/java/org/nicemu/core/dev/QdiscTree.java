@@ -368,23 +368,26 @@ public final class QdiscTree {
         for (QdiscRt c : q.children) mark(c, d);
     }
 
-    /** The real queue count changed (driver swap): rebuild an mq root for the new count, migrating. */
+    /**
+     * The real queue count changed (driver swap). A chosen classless root stays (as in Linux); an mq
+     * or default root is rebuilt for the new count, migrating: the user's root choice when it fits
+     * the device now (an mq needs several queues), else the default tree.
+     */
     void realQueuesChanged() {
-        if (dev.root.ops instanceof Mq || dev.realNumTxQueues > 1 && !dev.root.explicit) {
-            QdiscRt n = dev.root.explicit && dev.realNumTxQueues > 1 ? rebuildMq() : buildDefault();
-            if (dev.root.explicit && n.ops instanceof Mq) n.explicit = true;
-            replaceRoot(n, true);
-        } else {
+        if (dev.root.explicit && !(dev.root.ops instanceof Mq)) {
             attach(dev.root);
+            return;
         }
-    }
-
-    private QdiscRt rebuildMq() {
-        try {
-            return createRoot(Mq.KIND, dev.root.handle, QdiscParams.empty());
-        } catch (QdiscParamException e) {
-            return buildDefault();
+        QdiscRt n = null;
+        if (desiredRoot != null) {
+            try {
+                n = createRoot(desiredRoot.kind, desiredRoot.handle, desiredRoot.params);
+                n.explicit = true;
+            } catch (QdiscParamException e) {
+                n = null; // e.g. mq on a single-queue device: the default tree until it fits again
+            }
         }
+        replaceRoot(n != null ? n : buildDefault(), true);
     }
 
     // ---------------------------------------------------------------- plugins going and coming

@@ -122,4 +122,20 @@ class HotSwapTest {
         assertEquals(40, b.dev.tree.backlogPackets(), "nothing queued was lost");
         assertEquals(0, b.dev.drops().totalPackets());
     }
+
+    @Test
+    void aChosenMqRootComesBackWhenTheDeviceHasSeveralQueuesAgain() throws Exception {
+        TestBed b = queued40();
+        b.dev.tc(replace("mq", "1:", true));
+        b.dev.realNumTxQueues = 1;
+        b.dev.tree.realQueuesChanged();
+        assertEquals("pfifo_fast", b.dev.rootQdisc().kind, "mq does not fit one queue: default tree");
+        assertEquals(40, b.dev.tree.backlogPackets());
+        b.dev.realNumTxQueues = 4;
+        b.dev.tree.realQueuesChanged();
+        assertEquals("mq", b.dev.rootQdisc().kind);
+        assertEquals("1:", b.dev.rootQdisc().handleString(), "the user's mq with its handle is back");
+        assertEquals(40, b.dev.tree.backlogPackets());
+        assertEquals(0, b.dev.drops().totalPackets());
+    }
 }

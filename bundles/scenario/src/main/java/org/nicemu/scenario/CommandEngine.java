@@ -1,0 +1,533 @@
+package org.nicemu.scenario;
+
+import java.lang.reflect.Array;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import org.nicemu.api.driver.DriverException;
+import org.nicemu.api.driver.NetDevice;
+import org.nicemu.api.driver.NetdevFeatures;
+import org.nicemu.api.emu.Device;
+import org.nicemu.api.emu.Emulation;
+import org.nicemu.api.emu.Emulations;
+import org.nicemu.api.emu.Host;
+import org.nicemu.api.emu.PktgenService;
+import org.nicemu.api.emu.QdiscInfo;
+import org.nicemu.api.nic.NicConfig;
+import org.nicemu.api.nic.NicHardware;
+import org.nicemu.api.nic.NicPort;
+import org.nicemu.api.nic.NicPortFactory;
+import org.nicemu.api.qdisc.QdiscParamException;
+import org.nicemu.api.stats.QdiscStats;
+import org.nicemu.api.wire.MacAddress;
+import org.nicemu.scenario.CommandSyntax.Capture;
+import org.nicemu.scenario.CommandSyntax.Cmd;
+import org.nicemu.scenario.CommandSyntax.Counters;
+import org.nicemu.scenario.CommandSyntax.Driver;
+import org.nicemu.scenario.CommandSyntax.Ethtool;
+import org.nicemu.scenario.CommandSyntax.Help;
+import org.nicemu.scenario.CommandSyntax.IpSet;
+import org.nicemu.scenario.CommandSyntax.IpShow;
+import org.nicemu.scenario.CommandSyntax.Pause;
+import org.nicemu.scenario.CommandSyntax.Pktgen;
+import org.nicemu.scenario.CommandSyntax.Run;
+import org.nicemu.scenario.CommandSyntax.Sysctl;
+import org.nicemu.scenario.CommandSyntax.Tc;
+
+/**
+ * Executes parsed commands ({@link CommandSyntax}) on an emulation: every read or change of host
+ * and device state runs on the emulation's loop through {@link Emulation#call}. Keeps the
+ * generators started by {@code pktgen start} (and by scenarios) per emulation, so {@code pktgen
+ * show} and the run summary can list them.
+ */
+final class CommandEngine {
+    /** A generator with where it runs. */
+    record GenEntry(String name, String host, String dev, PktgenService.Generator gen) { }
+
+    private final Emulations emulations;
+    private final Supplier<PktgenService> pktgen;
+    private final PortFactories ports;
+    private final Map<Emulation, Map<String, GenEntry>> generators = new ConcurrentHashMap<>();
+
+    CommandEngine(Emulations emulations, Supplier<PktgenService> pktgen, PortFactories ports) {
+        this.emulations = emulations;
+        this.pktgen = pktgen;
+        this.ports = ports;
+    }
+
+    PortFactories ports() { return ports; }
+
+    /** Parses and executes one line. */
+    String execute(Emulation emu, String hostName, String line) {
+        Cmd cmd = CommandSyntax.parse(Words.split(line));
+        if (cmd instanceof Help) return CommandSyntax.usage() + "\n";
+        if (emu == null) throw new IllegalArgumentException("no emulation given");
+        forgetClosed();
+        if (cmd instanceof Run) return run(emu, ((Run) cmd).nanos());
+        if (cmd instanceof Pause) return pause(emu);
+        if (cmd instanceof Capture) return capture(emu, hostName, (Capture) cmd, null);
+        return onLoop(emu, () -> {
+            Host host = host(emu, hostName);
+            if (cmd instanceof Tc) return tc(host, ((Tc) cmd).tc());
+            if (cmd instanceof IpShow) return ipShow(host, (IpShow) cmd);
+            if (cmd instanceof IpSet) return ipSet(host, (IpSet) cmd);
+            if (cmd instanceof Ethtool) return ethtool(host, (Ethtool) cmd);
+            if (cmd instanceof Sysctl) return sysctl(host, (Sysctl) cmd);
+            if (cmd instanceof Driver) return driver(host, (Driver) cmd);
+            if (cmd instanceof Pktgen) return pktgen(emu, host, (Pktgen) cmd);
+            if (cmd instanceof Counters) return counters(host);
+            throw new IllegalArgumentException("unknown command; accepted: " + String.join(", ", CommandSyntax.COMMANDS));
+        });
+    }
+
+    /**
+     * Runs {@code task} on the loop; checked exceptions of the management API become
+     * IllegalArgumentExceptions with their message (they describe bad input).
+     */
+    static <T> T onLoop(Emulation emu, Callable<T> task) {
+        try {
+            return emu.call(task);
+        } catch (QdiscParamException | DriverException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
+        }
+    }
+
+    /** The named host, or the only one. Loop thread. */
+    static Host host(Emulation emu, String name) {
+        List<Host> hosts = emu.hosts();
+        if (name == null || name.isEmpty()) {
+            if (hosts.size() == 1) return hosts.get(0);
+            if (hosts.isEmpty()) throw new IllegalArgumentException("emulation " + emu.name() + " has no hosts yet");
+            throw new IllegalArgumentException("emulation " + emu.name() + " has several hosts; choose one of " + hostNames(hosts));
+        }
+        Host h = emu.host(name);
+        if (h == null) throw new IllegalArgumentException("emulation " + emu.name() + " has no host '" + name + "'; hosts: " + hostNames(hosts));
+        return h;
+    }
+
+    private static String hostNames(List<Host> hosts) {
+        List<String> l = new ArrayList<>();
+        for (Host h : hosts) l.add(h.name());
+        return l.isEmpty() ? "(none)" : String.join(", ", l);
+    }
+
+    /** The named device of {@code host}. Loop thread. */
+    static Device device(Host host, String name) {
+        Device d = host.device(name);
+        if (d == null) {
+            List<String> l = new ArrayList<>();
+            for (Device x : host.devices()) l.add(x.name());
+            throw new IllegalArgumentException("host " + host.name() + " has no device '" + name + "'; devices: " + (l.isEmpty() ? "(none)" : String.join(", ", l)));
+        }
+        return d;
+    }
+
+    private static List<Device> devices(Host host, String dev) {
+        return dev == null ? host.devices() : List.of(device(host, dev));
+    }
+
+    // ---------------------------------------------------------------- tc
+
+    private String tc(Host host, TcCommand tc) throws QdiscParamException {
+        if (!tc.show()) {
+            Device d = device(host, tc.dev());
+            String kind = tc.request().kind();
+            if (kind != null && !emulations.qdiscKinds().contains(kind)) {
+                throw new IllegalArgumentException("unknown qdisc kind '" + kind + "'; available: " + String.join(", ", emulations.qdiscKinds()));
+            }
+            d.tc(tc.request());
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Device d : devices(host, tc.dev())) {
+            for (QdiscInfo q : d.qdiscs()) {
+                sb.append(qdiscLine(q, tc.dev() == null ? d.name() : null)).append('\n');
+                if (tc.stats()) {
+                    QdiscStats s = q.stats();
+                    sb.append(" Sent ").append(s.bytes).append(" bytes ").append(s.packets).append(" pkt (dropped ").append(s.drops)
+                            .append(", overlimits ").append(s.overlimits).append(" requeues ").append(s.requeues).append(")\n");
+                    sb.append(" backlog ").append(s.backlog).append("b ").append(s.qlen).append("p requeues ").append(s.requeues).append('\n');
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    /** {@code qdisc tbf 8001: root rate 10Mbit burst 32Kb lat 50ms}; with {@code dev} when listing every device. */
+    static String qdiscLine(QdiscInfo q, String dev) {
+        StringBuilder sb = new StringBuilder("qdisc ").append(q.kind()).append(' ').append(q.handle());
+        if (dev != null) sb.append(" dev ").append(dev);
+        String parent = q.parent();
+        if (parent == null || parent.equals("root")) sb.append(" root");
+        else sb.append(" parent ").append(parent.startsWith("0:") ? parent.substring(1) : parent);
+        if (q.params() != null) {
+            for (Map.Entry<String, Object> e : q.params().entrySet()) {
+                String v = value(e.getValue());
+                sb.append(' ').append(e.getKey());
+                if (!v.isEmpty() && !v.equals("true")) sb.append(' ').append(v);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String value(Object v) {
+        if (v == null) return "";
+        if (v.getClass().isArray()) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < Array.getLength(v); i++) sb.append(i == 0 ? "" : " ").append(Array.get(v, i));
+            return sb.toString();
+        }
+        if (v instanceof Collection) {
+            StringBuilder sb = new StringBuilder();
+            for (Object o : (Collection<?>) v) sb.append(sb.length() == 0 ? "" : " ").append(o);
+            return sb.toString();
+        }
+        return String.valueOf(v);
+    }
+
+    // ---------------------------------------------------------------- ip
+
+    private String ipShow(Host host, IpShow c) {
+        StringBuilder sb = new StringBuilder();
+        List<Device> all = host.devices();
+        for (Device d : devices(host, c.dev())) {
+            NicConfig cfg = d.nic().config();
+            boolean carrier = d.nic().linkUp();
+            List<String> flags = new ArrayList<>(List.of("BROADCAST", "MULTICAST"));
+            if (d.isUp()) {
+                flags.add("UP");
+                flags.add(carrier ? "LOWER_UP" : "NO-CARRIER");
+            }
+            String state = !d.isUp() ? "DOWN" : carrier ? "UP" : "DOWN";
+            List<QdiscInfo> qs = d.qdiscs();
+            sb.append(all.indexOf(d) + 2).append(": ").append(d.name()).append(": <").append(String.join(",", flags)).append("> mtu ")
+                    .append(cfg.mtu()).append(" qdisc ").append(qs.isEmpty() ? "noop" : qs.get(0).kind()).append(" state ").append(state)
+                    .append(" mode DEFAULT qlen ").append(d.txQueueLen()).append(" numtxqueues ").append(d.realNumTxQueues()).append('\n');
+            sb.append("    link/ether ").append(MacAddress.of(cfg.mac())).append(" brd ff:ff:ff:ff:ff:ff\n");
+            if (c.stats()) {
+                Map<String, Long> s = d.stats();
+                sb.append("    RX:  bytes packets errors dropped  missed   mcast\n");
+                sb.append(String.format(Locale.ROOT, "    %10d %7d %6d %7d %7d %7d%n", 0, 0, 0, 0, 0, 0));
+                sb.append("    TX:  bytes packets errors dropped carrier collsns\n");
+                sb.append(String.format(Locale.ROOT, "    %10d %7d %6d %7d %7d %7d%n", s.getOrDefault("tx_bytes", 0L), s.getOrDefault("tx_packets", 0L),
+                        0, s.getOrDefault("tx_dropped", 0L), 0, 0));
+            }
+        }
+        return sb.toString();
+    }
+
+    private String ipSet(Host host, IpSet c) {
+        Device d = device(host, c.dev());
+        switch (c.what()) {
+            case "up": d.setUp(c.on()); break;
+            case "txqueuelen": d.setTxQueueLen(c.value()); break;
+            default: d.setLink(c.on());
+        }
+        return "";
+    }
+
+    // ---------------------------------------------------------------- ethtool
+
+    private String ethtool(Host host, Ethtool c) {
+        Device d = device(host, c.dev());
+        NicConfig cfg = d.nic().config();
+        StringBuilder sb = new StringBuilder();
+        switch (c.mode()) {
+            case 'S':
+                sb.append("NIC statistics:\n");
+                for (Map.Entry<String, Long> e : d.ethtoolStats().entrySet()) {
+                    sb.append("     ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
+                }
+                break;
+            case 'k': {
+                long hw = cfg.capabilities();
+                long f = d instanceof NetDevice ? ((NetDevice) d).features() : -1;
+                sb.append("Features for ").append(d.name()).append(":\n");
+                feature(sb, "scatter-gather", f, NetdevFeatures.NETIF_F_SG, hw, NicHardware.CAP_SG);
+                feature(sb, "tx-checksum-ipv4", f, NetdevFeatures.NETIF_F_IP_CSUM, hw, NicHardware.CAP_CSUM);
+                feature(sb, "tcp-segmentation-offload", f, NetdevFeatures.NETIF_F_TSO, hw, NicHardware.CAP_TSO);
+                feature(sb, "tx-udp-segmentation", f, NetdevFeatures.NETIF_F_GSO_UDP_L4, hw, NicHardware.CAP_USO);
+                break;
+            }
+            case 'i':
+                sb.append("driver: ").append(d.driverKind()).append('\n');
+                sb.append("version: nicemu\n");
+                sb.append("bus-info: emulated:").append(host.name()).append('/').append(d.name()).append('\n');
+                sb.append("supports-statistics: yes\n");
+                break;
+            case 'g':
+                sb.append("Ring parameters for ").append(d.name()).append(":\nPre-set maximums:\nTX:\t\t65536\nCurrent hardware settings:\nTX:\t\t")
+                        .append(cfg.txRingSize()).append('\n');
+                break;
+            case 'l':
+                sb.append("Channel parameters for ").append(d.name()).append(":\nPre-set maximums:\nTX:\t\t").append(cfg.numTxQueues())
+                        .append("\nCurrent hardware settings:\nTX:\t\t").append(d.realNumTxQueues()).append('\n');
+                break;
+            default:
+                sb.append("Settings for ").append(d.name()).append(":\n");
+                sb.append("\tSpeed: ").append(speed(cfg.rateBitsPerSec())).append('\n');
+                sb.append("\tDuplex: Full\n");
+                sb.append("\tPort: Emulated (").append(cfg.numTxQueues()).append(" TX queues, ring ").append(cfg.txRingSize()).append(", ")
+                        .append(cfg.arbitration() == NicConfig.Arbitration.ROUND_ROBIN ? "round-robin" : "strict-priority").append(")\n");
+                sb.append("\tLink detected: ").append(d.nic().linkUp() ? "yes" : "no").append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static void feature(StringBuilder sb, String name, long f, long bit, long hw, long cap) {
+        boolean on = f >= 0 ? (f & bit) != 0 : (hw & cap) != 0;
+        sb.append(name).append(": ").append(on ? "on" : "off");
+        if ((hw & cap) == 0) sb.append(" [fixed]");
+        sb.append('\n');
+    }
+
+    private static String speed(long bps) {
+        if (bps % 1_000_000 == 0) return (bps / 1_000_000) + "Mb/s";
+        return Units.formatRate(bps) + "/s";
+    }
+
+    // ---------------------------------------------------------------- sysctl
+
+    private String sysctl(Host host, Sysctl c) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, String> e : c.set().entrySet()) {
+            host.sysctl(e.getKey(), e.getValue());
+            sb.append(e.getKey()).append(" = ").append(host.sysctls().get(e.getKey())).append('\n');
+        }
+        Map<String, String> all = host.sysctls();
+        for (String k : c.get()) {
+            String v = all.get(k);
+            if (v == null) throw new IllegalArgumentException("sysctl: cannot stat " + k + ": unknown key; known: " + String.join(", ", all.keySet()));
+            sb.append(k).append(" = ").append(v).append('\n');
+        }
+        if (c.set().isEmpty() && c.get().isEmpty()) {
+            for (Map.Entry<String, String> e : all.entrySet()) sb.append(e.getKey()).append(" = ").append(e.getValue()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    // ---------------------------------------------------------------- driver
+
+    private String driver(Host host, Driver c) throws DriverException {
+        if (c.dev() == null) {
+            StringBuilder sb = new StringBuilder("driver models: ").append(String.join(", ", emulations.driverKinds())).append('\n');
+            for (Device d : host.devices()) sb.append(d.name()).append(": ").append(d.driverKind()).append('\n');
+            return sb.toString();
+        }
+        Device d = device(host, c.dev());
+        if (c.change()) {
+            d.changeDriver(c.params());
+            return d.name() + ": driver " + d.driverKind() + " " + kv(c.params()) + "\n";
+        }
+        if (c.kind() == null) return d.name() + ": driver " + d.driverKind() + "\n";
+        if (!emulations.driverKinds().contains(c.kind())) {
+            throw new IllegalArgumentException("unknown driver model '" + c.kind() + "'; available: " + String.join(", ", emulations.driverKinds()));
+        }
+        String was = d.driverKind();
+        d.setDriver(c.kind(), c.params());
+        return d.name() + ": driver " + d.driverKind() + " bound (was " + was + ")\n";
+    }
+
+    private static String kv(Map<String, ?> m) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, ?> e : m.entrySet()) sb.append(sb.length() == 0 ? "" : " ").append(e.getKey()).append(' ').append(e.getValue());
+        return sb.toString();
+    }
+
+    // ---------------------------------------------------------------- pktgen
+
+    private String pktgen(Emulation emu, Host host, Pktgen c) {
+        Map<String, GenEntry> mine = gens(emu);
+        switch (c.op()) {
+            case "help":
+                return "usage: " + CommandSyntax.PKTGEN_USAGE + "\n" + service().usage() + "\n";
+            case "start": {
+                Device d = device(host, c.dev());
+                synchronized (mine) {
+                    GenEntry old = mine.get(c.name());
+                    if (old != null && !old.gen().done()) {
+                        throw new IllegalArgumentException("pktgen: a generator named '" + c.name() + "' is running on " + old.host() + "/" + old.dev() + "; stop it first or choose another name");
+                    }
+                }
+                PktgenService.Generator g = service().start(d, c.name(), c.params());
+                register(emu, host.name(), d.name(), g);
+                return "pktgen " + c.name() + " started on " + host.name() + "/" + d.name() + "\n";
+            }
+            case "stop": {
+                List<GenEntry> which = new ArrayList<>();
+                synchronized (mine) {
+                    if (c.name().equals("all")) which.addAll(mine.values());
+                    else if (mine.containsKey(c.name())) which.add(mine.get(c.name()));
+                    else throw new IllegalArgumentException("pktgen: no generator named '" + c.name() + "'; generators: " + (mine.isEmpty() ? "(none)" : String.join(", ", mine.keySet())));
+                }
+                StringBuilder sb = new StringBuilder();
+                for (GenEntry e : which) {
+                    e.gen().stop();
+                    sb.append("pktgen ").append(e.name()).append(" stopped\n");
+                }
+                return sb.toString();
+            }
+            default: {
+                StringBuilder sb = new StringBuilder();
+                synchronized (mine) {
+                    if (c.name() != null && !mine.containsKey(c.name())) {
+                        throw new IllegalArgumentException("pktgen: no generator named '" + c.name() + "'; generators: " + (mine.isEmpty() ? "(none)" : String.join(", ", mine.keySet())));
+                    }
+                    for (GenEntry e : mine.values()) {
+                        if (c.name() != null && !e.name().equals(c.name())) continue;
+                        sb.append(e.name()).append(' ').append(e.host()).append('/').append(e.dev()).append(e.gen().done() ? " done" : " running");
+                        for (Map.Entry<String, Long> s : e.gen().stats().entrySet()) sb.append(' ').append(s.getKey()).append(' ').append(s.getValue());
+                        sb.append('\n');
+                    }
+                }
+                if (sb.length() == 0) sb.append("no generators\n");
+                return sb.toString();
+            }
+        }
+    }
+
+    private PktgenService service() {
+        PktgenService s = pktgen.get();
+        if (s == null) throw new IllegalStateException("pktgen is not available (bundle org.nicemu.pktgen is not active)");
+        return s;
+    }
+
+    private Map<String, GenEntry> gens(Emulation emu) {
+        return generators.computeIfAbsent(emu, e -> new LinkedHashMap<>());
+    }
+
+    /** Records a generator started on {@code emu} (by a command or a scenario). */
+    void register(Emulation emu, String host, String dev, PktgenService.Generator g) {
+        Map<String, GenEntry> mine = gens(emu);
+        synchronized (mine) {
+            mine.put(g.name(), new GenEntry(g.name(), host, dev, g));
+        }
+    }
+
+    /** The generators of {@code emu}, in start order. */
+    List<GenEntry> generators(Emulation emu) {
+        Map<String, GenEntry> mine = generators.get(emu);
+        if (mine == null) return List.of();
+        synchronized (mine) {
+            return List.copyOf(mine.values());
+        }
+    }
+
+    /** Drops the generator lists of emulations that were closed. */
+    void forgetClosed() {
+        generators.keySet().removeIf(e -> {
+            Emulation now = emulations.get(e.name());
+            return now == null || !now.equals(e);
+        });
+    }
+
+    /** Forgets the generators of {@code emu} (it is being closed). */
+    void forget(Emulation emu) {
+        generators.remove(emu);
+    }
+
+    // ---------------------------------------------------------------- capture
+
+    /**
+     * Opens a port of {@code c.kind()} for the device and attaches it. {@code baseDir} (may be null)
+     * resolves a relative {@code file}.
+     */
+    String capture(Emulation emu, String hostName, Capture c, java.nio.file.Path baseDir) {
+        if (c.dev() == null) {
+            return onLoop(emu, () -> {
+                Host host = host(emu, hostName);
+                StringBuilder sb = new StringBuilder("port kinds: ").append(ports.kinds().isEmpty() ? "(none)" : String.join(", ", ports.kinds())).append('\n');
+                for (Device d : host.devices()) {
+                    List<NicPort> ps = d.ports();
+                    if (ps.isEmpty()) sb.append(d.name()).append(": no ports\n");
+                    for (NicPort p : ps) sb.append(d.name()).append(": ").append(p.describe()).append('\n');
+                }
+                return sb.toString();
+            });
+        }
+        NicPortFactory f = ports.get(c.kind());
+        if (f == null) {
+            throw new IllegalArgumentException("unknown port kind '" + c.kind() + "'; available: " + (ports.kinds().isEmpty() ? "(none)" : String.join(", ", ports.kinds())));
+        }
+        int queues = onLoop(emu, () -> device(host(emu, hostName), c.dev()).nic().config().numTxQueues());
+        Map<String, String> params = new LinkedHashMap<>(c.params());
+        String file = params.get("file");
+        if (file != null && baseDir != null) {
+            java.nio.file.Path p = java.nio.file.Path.of(file);
+            if (!p.isAbsolute()) params.put("file", baseDir.resolve(p).toString());
+        }
+        NicPort port = f.open(c.dev(), queues, params); // file I/O off the loop
+        try {
+            onLoop(emu, () -> {
+                device(host(emu, hostName), c.dev()).attachPort(port);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            port.close();
+            throw e;
+        }
+        return c.dev() + ": capturing to " + port.describe() + "\n";
+    }
+
+    // ---------------------------------------------------------------- counters
+
+    private String counters(Host host) {
+        StringBuilder sb = new StringBuilder("host ").append(host.name()).append('\n');
+        for (Map.Entry<String, Map<String, Long>> cat : host.counters().snapshot().entrySet()) {
+            sb.append(cat.getKey()).append(':');
+            for (Map.Entry<String, Long> e : cat.getValue().entrySet()) sb.append(' ').append(e.getKey()).append(' ').append(e.getValue());
+            sb.append('\n');
+        }
+        for (Device d : host.devices()) {
+            Map<String, Long> drops = d.drops().snapshot();
+            sb.append("drops ").append(d.name()).append(':');
+            if (drops.isEmpty()) sb.append(" none");
+            for (Map.Entry<String, Long> e : drops.entrySet()) sb.append(' ').append(e.getKey()).append(' ').append(e.getValue());
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    // ---------------------------------------------------------------- time control
+
+    private String run(Emulation emu, Long nanos) {
+        if (emu.loop().inLoop()) throw new IllegalArgumentException("run cannot be used on the emulation's own loop (e.g. in a timed action)");
+        if (nanos == null) {
+            emu.start();
+            return "running freely in " + (emu.loop().clock().isVirtual() ? "virtual" : "real") + " time; 'pause' stops\n";
+        }
+        if (emu.isRunning()) throw new IllegalArgumentException("the emulation runs freely; 'pause' it first, then 'run " + Units.formatTime(nanos) + "'");
+        long start = onLoop(emu, () -> emu.loop().now());
+        long target = start + nanos;
+        long reached;
+        try {
+            reached = emu.runUntil(target);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        String s = "emulated time " + Units.formatTime(reached) + " (" + reached + " ns), events " + emu.events();
+        if (reached < target) s += "; no events left before " + Units.formatTime(target);
+        return s + "\n";
+    }
+
+    private String pause(Emulation emu) {
+        emu.pause();
+        long now = onLoop(emu, () -> emu.loop().now());
+        return "paused at emulated time " + Units.formatTime(now) + " (" + now + " ns), events " + emu.events() + "\n";
+    }
+}

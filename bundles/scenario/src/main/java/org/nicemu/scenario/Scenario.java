@@ -1,0 +1,53 @@
+package org.nicemu.scenario;
+
+import java.util.List;
+import java.util.Map;
+
+import org.nicemu.api.emu.TcRequest;
+import org.nicemu.api.nic.NicConfig;
+
+/**
+ * A validated scenario (docs/scenario.md), as {@link ScenarioParser} reads it from JSON. Every value
+ * is checked and defaulted; the {@code path} fields keep the JSON path of each element so that
+ * errors found later (when building the emulation) can still name it.
+ */
+public record Scenario(String name, long seed, boolean virtualTime, long durationNanos, String duration,
+        List<HostDef> hosts, List<GeneratorDef> generators, List<ActionDef> actions) {
+
+    /** One host. */
+    public record HostDef(String path, String name, int cpus, Map<String, String> sysctl, List<DeviceDef> devices) {
+        /** The device with that name, or null. */
+        public DeviceDef device(String dev) {
+            for (DeviceDef d : devices) if (d.name().equals(dev)) return d;
+            return null;
+        }
+    }
+
+    /**
+     * One device.
+     *
+     * @param qdisc    the root qdisc as written in the scenario, or null for the host's default
+     * @param qdiscReq the same as a {@code tc qdisc replace dev DEV root ...} request, or null
+     */
+    public record DeviceDef(String path, String name, NicConfig nic, List<String> offloads, String driver,
+            Map<String, String> driverParams, int[] xps, String qdisc, TcRequest qdiscReq, List<CaptureDef> captures) {
+    }
+
+    /** One capture port: {@code kind} (pcap, pcapng, pcap4j ...), {@code file} relative to the output folder. */
+    public record CaptureDef(String path, String kind, String file, boolean perQueue, Integer snaplen) {
+    }
+
+    /** One packet generator (pktgen parameters as strings). */
+    public record GeneratorDef(String path, String name, String host, String dev, Map<String, String> params) {
+    }
+
+    /** One timed action: {@code cmd} runs on {@code host} at emulated time {@code atNanos}. */
+    public record ActionDef(String path, long atNanos, String at, String host, String cmd) {
+    }
+
+    /** The host with that name, or null. */
+    public HostDef host(String h) {
+        for (HostDef d : hosts) if (d.name().equals(h)) return d;
+        return null;
+    }
+}

@@ -1,0 +1,493 @@
+package org.nicemu.scenario;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Array;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+import org.nicemu.api.emu.Device;
+import org.nicemu.api.emu.DeviceSpec;
+import org.nicemu.api.emu.Emulation;
+import org.nicemu.api.emu.Emulations;
+import org.nicemu.api.emu.Host;
+import org.nicemu.api.emu.PktgenService;
+import org.nicemu.api.emu.QdiscInfo;
+import org.nicemu.api.exec.Timer;
+import org.nicemu.api.nic.NicPort;
+import org.nicemu.api.stats.QdiscStats;
+import org.nicemu.scenario.CommandSyntax.Cmd;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * Builds emulations from scenarios and runs them (DESIGN §9): hosts, sysctls, devices, root qdiscs,
+ * captures, generators and timed actions; then runs in ten segments of the duration (progress after
+ * each), stops early when no event is left, collects the summary on the loop, closes the emulation
+ * (captures flushed) and writes {@code summary.json}.
+ *
+ * <p>Timed actions are timers on the emulation's loop armed while loading, so they run at exactly
+ * their emulated time, in file order for equal times, whatever the segments of the run: the same
+ * scenario and seed give the same result.
+ */
+final class ScenarioEngine {
+    /** How long to wait for a plugin kind (qdisc, driver, port, pktgen) to become available. */
+    static final long PLUGIN_WAIT_MILLIS = 5_000;
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Emulations emulations;
+    private final CommandEngine commands;
+    private final Supplier<PktgenService> pktgen;
+
+    /** What happened to one timed action. */
+    static final class ActionResult {
+        final Scenario.ActionDef def;
+        volatile boolean done;
+        volatile long ranAtNanos = -1;
+        volatile String output;
+        volatile String error;
+
+        ActionResult(Scenario.ActionDef def) { this.def = def; }
+    }
+
+    /** A loaded scenario: its emulation and the record of its actions. */
+    record Loaded(Scenario scenario, Emulation emu, List<ActionResult> actions) { }
+
+    ScenarioEngine(Emulations emulations, CommandEngine commands, Supplier<PktgenService> pktgen) {
+        this.emulations = emulations;
+        this.commands = commands;
+        this.pktgen = pktgen;
+    }
+
+    // ---------------------------------------------------------------- load
+
+    /**
+     * Builds the emulation of {@code sc}. {@code log} (may be null) gets one line per timed action
+     * as it runs.
+     */
+    Loaded load(Scenario sc, String emuName, Path outDir, PrintStream log) {
+        checkAvailable(sc);
+        if (outDir != null) {
+            try {
+                Files.createDirectories(outDir);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot create output folder " + outDir + ": " + e, e);
+            }
+        }
+        Emulation emu = emulations.create(emuName, sc.seed(), sc.virtualTime());
+        try {
+            List<ActionResult> results = build(sc, emu, outDir, log);
+            return new Loaded(sc, emu, results);
+        } catch (RuntimeException e) {
+            commands.forget(emu);
+            emu.close();
+            throw e;
+        }
+    }
+
+    private List<ActionResult> build(Scenario sc, Emulation emu, Path outDir, PrintStream log) {
+        for (Scenario.HostDef hd : sc.hosts()) {
+            Host host = at(hd.path(), () -> emu.addHost(hd.name(), hd.cpus()));
+            CommandEngine.onLoop(emu, () -> {
+                for (Map.Entry<String, String> e : hd.sysctl().entrySet()) {
+                    at(hd.path() + ".sysctl[\"" + e.getKey() + "\"]", () -> {
+                        host.sysctl(e.getKey(), e.getValue());
+                        return null;
+                    });
+                }
+                for (Scenario.DeviceDef dd : hd.devices()) {
+                    Device dev = at(dd.path(), () -> host.addDevice(new DeviceSpec(dd.name(), dd.nic(), dd.driver(), dd.driverParams(), dd.xps())));
+                    if (dd.qdiscReq() != null) {
+                        at(dd.path() + ".qdisc", () -> {
+                            dev.tc(dd.qdiscReq());
+                            return null;
+                        });
+                    }
+                }
+                return null;
+            });
+            for (Scenario.DeviceDef dd : hd.devices()) {
+                for (Scenario.CaptureDef c : dd.captures()) {
+                    Map<String, String> params = new LinkedHashMap<>();
+                    params.put("file", c.file());
+                    if (c.perQueue()) params.put("perQueue", "true");
+                    if (c.snaplen() != null) params.put("snaplen", c.snaplen().toString());
+                    at(c.path(), () -> commands.capture(emu, hd.name(), new CommandSyntax.Capture(dd.name(), c.kind(), params), outDir));
+                }
+            }
+        }
+        List<ActionResult> results = new ArrayList<>();
+        CommandEngine.onLoop(emu, () -> {
+            PktgenService pg = pktgen.get();
+            for (Scenario.GeneratorDef g : sc.generators()) {
+                at(g.path(), () -> {
+                    if (pg == null) throw new IllegalArgumentException("pktgen is not available (bundle org.nicemu.pktgen is not active)");
+                    Device dev = emu.host(g.host()).device(g.dev());
+                    PktgenService.Generator gen = pg.start(dev, g.name(), g.params());
+                    commands.register(emu, g.host(), g.dev(), gen);
+                    return gen;
+                });
+            }
+            int i = 0;
+            for (Scenario.ActionDef a : sc.actions()) {
+                ActionResult r = new ActionResult(a);
+                results.add(r);
+                Timer t = emu.loop().newTimer("scenario action " + (i++) + " " + a.cmd(), () -> runAction(emu, r, log));
+                t.arm(a.atNanos());
+            }
+            return null;
+        });
+        return results;
+    }
+
+    /** Runs one timed action on the loop; never throws (an exception here would end the loop). */
+    private void runAction(Emulation emu, ActionResult r, PrintStream log) {
+        r.ranAtNanos = emu.loop().now();
+        try {
+            r.output = commands.execute(emu, r.def.host(), r.def.cmd());
+            if (log != null) log.println("nicemu: " + Units.formatTime(r.ranAtNanos) + " " + r.def.host() + ": " + r.def.cmd());
+        } catch (RuntimeException e) {
+            r.error = e.getMessage() == null ? e.toString() : e.getMessage();
+            if (log != null) log.println("nicemu: " + Units.formatTime(r.ranAtNanos) + " " + r.def.host() + ": " + r.def.cmd() + " FAILED: " + r.error);
+        } finally {
+            r.done = true;
+        }
+    }
+
+    /** Runs {@code c}; a failure is reported with {@code path} in front. */
+    private static <T> T at(String path, java.util.concurrent.Callable<T> c) {
+        try {
+            return c.call();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
+        } catch (org.nicemu.api.qdisc.QdiscParamException | org.nicemu.api.driver.DriverException e) {
+            throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            throw new IllegalStateException(path + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(path + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+        } catch (Exception e) {
+            throw new IllegalStateException(path + ": " + e, e);
+        }
+    }
+
+    /**
+     * Checks that every qdisc kind, driver model, port kind and pktgen the scenario needs is
+     * available, waiting a little for bundles that are still starting.
+     */
+    private void checkAvailable(Scenario sc) {
+        long end = System.nanoTime() + PLUGIN_WAIT_MILLIS * 1_000_000L;
+        while (true) {
+            String missing = missing(sc);
+            if (missing == null) return;
+            if (System.nanoTime() > end) throw new IllegalArgumentException(missing);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for plugins", e);
+            }
+        }
+    }
+
+    private String missing(Scenario sc) {
+        Set<String> qk = emulations.qdiscKinds();
+        Set<String> dk = emulations.driverKinds();
+        for (Scenario.HostDef h : sc.hosts()) {
+            for (Scenario.DeviceDef d : h.devices()) {
+                if (!dk.contains(d.driver())) return d.path() + ".driver: unknown driver model '" + d.driver() + "'; available: " + list(dk);
+                if (d.qdiscReq() != null && !qk.contains(d.qdiscReq().kind())) {
+                    return d.path() + ".qdisc: unknown qdisc kind '" + d.qdiscReq().kind() + "'; available: " + list(qk);
+                }
+                for (Scenario.CaptureDef c : d.captures()) {
+                    if (commands.ports().get(c.kind()) == null) {
+                        return c.path() + ".kind: unknown port kind '" + c.kind() + "'; available: " + list(commands.ports().kinds());
+                    }
+                }
+            }
+        }
+        boolean needPktgen = !sc.generators().isEmpty();
+        for (Scenario.ActionDef a : sc.actions()) {
+            Cmd c = CommandSyntax.parse(Words.split(a.cmd()));
+            if (c instanceof CommandSyntax.Tc) {
+                String k = ((CommandSyntax.Tc) c).tc().request() == null ? null : ((CommandSyntax.Tc) c).tc().request().kind();
+                if (k != null && !qk.contains(k)) return a.path() + ".cmd: unknown qdisc kind '" + k + "'; available: " + list(qk);
+            } else if (c instanceof CommandSyntax.Driver) {
+                String k = ((CommandSyntax.Driver) c).kind();
+                if (k != null && !dk.contains(k)) return a.path() + ".cmd: unknown driver model '" + k + "'; available: " + list(dk);
+            } else if (c instanceof CommandSyntax.Capture) {
+                String k = ((CommandSyntax.Capture) c).kind();
+                if (k != null && commands.ports().get(k) == null) return a.path() + ".cmd: unknown port kind '" + k + "'; available: " + list(commands.ports().kinds());
+            } else if (c instanceof CommandSyntax.Pktgen && ((CommandSyntax.Pktgen) c).op().equals("start")) {
+                needPktgen = true;
+            }
+        }
+        if (needPktgen && pktgen.get() == null) return "generators: pktgen is not available (bundle org.nicemu.pktgen is not active)";
+        return null;
+    }
+
+    private static String list(Collection<String> c) {
+        return c.isEmpty() ? "(none)" : String.join(", ", c);
+    }
+
+    // ---------------------------------------------------------------- run
+
+    Map<String, Object> run(Scenario sc, Path outDir, PrintStream progress) {
+        if (outDir == null) throw new IllegalArgumentException("run: an output folder is required");
+        long wall0 = System.nanoTime();
+        String name = sc.name();
+        for (int n = 2; emulations.get(name) != null; n++) name = sc.name() + "-" + n;
+        Loaded l = load(sc, name, outDir, progress);
+        Emulation emu = l.emu();
+        Map<String, Object> summary;
+        boolean drained = false;
+        try {
+            long dur = sc.durationNanos();
+            // check for the end every 1% of the duration, every 0.1% once generators and actions are done
+            long coarse = Math.max(1_000L, dur / 100);
+            long fine = Math.max(1_000L, dur / 1000);
+            long reached = 0;
+            boolean tail = false;
+            for (int k = 1; k <= 10 && !drained; k++) {
+                long target = k == 10 ? dur : dur / 10 * k;
+                if (target <= reached) continue;
+                while (reached < target) {
+                    long step = Math.min(target, reached + (tail ? fine : coarse));
+                    long now = emu.runUntil(step);
+                    reached = now;
+                    if (now < step) { // no event left at all
+                        drained = true;
+                        break;
+                    }
+                    long left = CommandEngine.onLoop(emu, () -> allDone(l) ? queued(emu) : -1L);
+                    tail = left >= 0;
+                    if (left == 0) {
+                        drained = true;
+                        break;
+                    }
+                }
+                if (progress != null) {
+                    long sent = CommandEngine.onLoop(emu, () -> sentFrames(emu));
+                    progress.printf(Locale.ROOT, "nicemu: %3d%%  emulated %s of %s  frames sent %d  events %d  wall %.2fs%s%n",
+                            drained ? 100 : k * 10, Units.formatTime(reached), sc.duration(), sent, emu.events(), (System.nanoTime() - wall0) / 1e9,
+                            drained ? "  (all generators done, queues drained)" : "");
+                }
+            }
+            boolean d = drained;
+            summary = CommandEngine.onLoop(emu, () -> summarize(l, d));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            commands.forget(emu);
+            emu.close();
+            throw new IllegalStateException("interrupted", e);
+        } catch (RuntimeException e) {
+            commands.forget(emu);
+            emu.close();
+            throw e;
+        }
+        commands.forget(emu);
+        emu.close(); // flushes and closes the captures
+        summary.put("wallTimeMillis", (System.nanoTime() - wall0) / 1_000_000L);
+        Path file = outDir.resolve("summary.json");
+        try {
+            JSON.writeValue(file.toFile(), summary);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+        List<String> failed = new ArrayList<>();
+        for (ActionResult r : l.actions()) {
+            if (r.error != null) failed.add("action at " + r.def.at() + " on " + r.def.host() + " '" + r.def.cmd() + "' failed: " + r.error);
+        }
+        if (!failed.isEmpty()) {
+            throw new IllegalStateException(failed.get(0) + (failed.size() > 1 ? " (and " + (failed.size() - 1) + " more; see " + file + ")" : ""));
+        }
+        return summary;
+    }
+
+    /** True when every generator and every timed action is done. Loop thread. */
+    private boolean allDone(Loaded l) {
+        for (ActionResult r : l.actions()) if (!r.done) return false;
+        for (CommandEngine.GenEntry g : commands.generators(l.emu())) if (!g.gen().done()) return false;
+        return true;
+    }
+
+    /** Frames in qdiscs and TX rings (descriptors not yet reclaimed) of every device. Loop thread. */
+    static long queued(Emulation emu) {
+        long n = 0;
+        for (Host h : emu.hosts()) {
+            for (Device d : h.devices()) {
+                n += d.stats().getOrDefault("qdisc_backlog_packets", 0L);
+                for (Map.Entry<String, Long> e : d.nic().ethtoolStats().entrySet()) {
+                    if (e.getKey().startsWith("tx_queue_") && e.getKey().endsWith("_ring_used")) n += e.getValue();
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Frames the NICs of every host have put on the wire (ethtool tx_packets of the NIC). Loop thread. */
+    static long sentFrames(Emulation emu) {
+        long n = 0;
+        for (Host h : emu.hosts()) for (Device d : h.devices()) n += d.nic().ethtoolStats().getOrDefault("tx_packets", 0L);
+        return n;
+    }
+
+    /** Collects the summary; loop thread. */
+    private Map<String, Object> summarize(Loaded l, boolean drained) {
+        Scenario sc = l.scenario();
+        Emulation emu = l.emu();
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("scenario", sc.name());
+        s.put("emulation", emu.name());
+        s.put("seed", sc.seed());
+        s.put("virtualTime", sc.virtualTime());
+        s.put("duration", sc.duration());
+        s.put("durationNanos", sc.durationNanos());
+        s.put("emulatedTimeNanos", emu.loop().now());
+        s.put("wallTimeMillis", 0L);
+        s.put("events", emu.events());
+        s.put("drained", drained);
+
+        long sent = 0;
+        long dropped = 0;
+        long inQdiscs = 0;
+        long inRings = 0;
+        Map<String, Long> byReason = new TreeMap<>();
+        List<Object> hosts = new ArrayList<>();
+        for (Host h : emu.hosts()) {
+            Map<String, Object> hm = new LinkedHashMap<>();
+            hm.put("name", h.name());
+            hm.put("cpus", h.numCpus());
+            hm.put("sysctl", h.sysctls());
+            hm.put("counters", h.counters().snapshot());
+            List<Object> devs = new ArrayList<>();
+            for (Device d : h.devices()) {
+                Map<String, Object> dm = new LinkedHashMap<>();
+                dm.put("name", d.name());
+                dm.put("driver", d.driverKind());
+                dm.put("up", d.isUp());
+                dm.put("carrier", d.nic().linkUp());
+                Map<String, Long> stats = d.stats();
+                dm.put("stats", stats);
+                Map<String, Long> drops = d.drops().snapshot();
+                dm.put("drops", drops);
+                Map<String, Long> nicStats = d.nic().ethtoolStats();
+                dm.put("ethtool", d.ethtoolStats());
+                List<Object> qs = new ArrayList<>();
+                for (QdiscInfo q : d.qdiscs()) qs.add(qdisc(q));
+                dm.put("qdiscs", qs);
+                List<String> ports = new ArrayList<>();
+                for (NicPort p : d.ports()) ports.add(p.describe());
+                dm.put("ports", ports);
+                devs.add(dm);
+
+                sent += nicStats.getOrDefault("tx_packets", 0L);
+                for (Map.Entry<String, Long> e : drops.entrySet()) {
+                    dropped += e.getValue();
+                    byReason.merge(e.getKey(), e.getValue(), Long::sum);
+                }
+                inQdiscs += stats.getOrDefault("qdisc_backlog_packets", 0L);
+                for (Map.Entry<String, Long> e : nicStats.entrySet()) {
+                    if (e.getKey().startsWith("tx_queue_") && e.getKey().endsWith("_ring_used")) inRings += e.getValue();
+                }
+            }
+            hm.put("devices", devs);
+            hosts.add(hm);
+        }
+        s.put("hosts", hosts);
+
+        long generated = 0;
+        List<Object> gens = new ArrayList<>();
+        for (CommandEngine.GenEntry g : commands.generators(emu)) {
+            Map<String, Object> gm = new LinkedHashMap<>();
+            gm.put("name", g.name());
+            gm.put("host", g.host());
+            gm.put("dev", g.dev());
+            gm.put("done", g.gen().done());
+            Map<String, Long> st = g.gen().stats();
+            gm.put("stats", st);
+            generated += st.getOrDefault("sofar", 0L) + st.getOrDefault("errors", 0L);
+            gens.add(gm);
+        }
+        s.put("generators", gens);
+
+        List<Object> acts = new ArrayList<>();
+        for (ActionResult r : l.actions()) {
+            Map<String, Object> am = new LinkedHashMap<>();
+            am.put("at", r.def.at());
+            am.put("atNanos", r.def.atNanos());
+            am.put("host", r.def.host());
+            am.put("cmd", r.def.cmd());
+            am.put("ran", r.done);
+            if (r.done) am.put("ranAtNanos", r.ranAtNanos);
+            if (r.error != null) am.put("error", r.error);
+            else if (r.output != null && !r.output.isEmpty()) am.put("output", r.output);
+            acts.add(am);
+        }
+        s.put("actions", acts);
+
+        Map<String, Object> check = new LinkedHashMap<>();
+        long queued = inQdiscs + inRings;
+        check.put("generated", generated);
+        check.put("sent", sent);
+        check.put("dropped", dropped);
+        check.put("droppedByReason", byReason);
+        check.put("queued", queued);
+        check.put("queuedInQdiscs", inQdiscs);
+        check.put("queuedInRings", inRings);
+        check.put("balanced", generated == sent + dropped + queued);
+        s.put("check", check);
+        return s;
+    }
+
+    private static Map<String, Object> qdisc(QdiscInfo q) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", q.kind());
+        m.put("handle", q.handle());
+        m.put("parent", q.parent());
+        Map<String, Object> p = new LinkedHashMap<>();
+        if (q.params() != null) for (Map.Entry<String, Object> e : q.params().entrySet()) p.put(e.getKey(), plain(e.getValue()));
+        m.put("params", p);
+        QdiscStats st = q.stats();
+        Map<String, Object> sm = new LinkedHashMap<>();
+        if (st != null) {
+            sm.put("bytes", st.bytes);
+            sm.put("packets", st.packets);
+            sm.put("drops", st.drops);
+            sm.put("overlimits", st.overlimits);
+            sm.put("requeues", st.requeues);
+            sm.put("backlog", st.backlog);
+            sm.put("qlen", st.qlen);
+        }
+        m.put("stats", sm);
+        return m;
+    }
+
+    /** JSON-friendly copy of a qdisc parameter value. */
+    private static Object plain(Object v) {
+        if (v == null || v instanceof String || v instanceof Number || v instanceof Boolean) return v;
+        if (v.getClass().isArray()) {
+            List<Object> l = new ArrayList<>();
+            for (int i = 0; i < Array.getLength(v); i++) l.add(plain(Array.get(v, i)));
+            return l;
+        }
+        if (v instanceof Collection) {
+            List<Object> l = new ArrayList<>();
+            for (Object o : (Collection<?>) v) l.add(plain(o));
+            return l;
+        }
+        return String.valueOf(v);
+    }
+}
