@@ -4,9 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
-import org.nicemu.api.driver.DriverFactory;
 import org.nicemu.api.driver.NetDevice;
 import org.nicemu.api.driver.NetDriver;
 import org.nicemu.api.driver.NetdevFeatures;
@@ -14,16 +12,11 @@ import org.nicemu.api.emu.Device;
 import org.nicemu.api.emu.DeviceSpec;
 import org.nicemu.api.emu.Host;
 import org.nicemu.api.emu.PktgenService;
-import org.nicemu.api.exec.EventLoop;
-import org.nicemu.api.nic.Nic;
 import org.nicemu.api.nic.NicConfig;
-import org.nicemu.api.nic.NicFactory;
-import org.nicemu.api.nic.NicPort;
 import org.nicemu.api.nic.NicHardware;
 import org.nicemu.api.skb.SkBuff;
-import org.nicemu.api.stats.CostCounters;
 import org.nicemu.core.dev.EmulationImpl;
-import org.nicemu.core.dev.Plugins;
+import org.nicemu.core.testing.DeviceHarness;
 
 /**
  * A real emulation (core device layer, qdisc, softirqs) without OSGi, with a recording driver in
@@ -37,7 +30,7 @@ final class PktgenBed {
             int senderCpu, int hash) {
     }
 
-    final Plugins plugins = new Plugins();
+    final DeviceHarness harness;
     final EmulationImpl emu;
     final Host host;
     final Device dev;
@@ -57,17 +50,14 @@ final class PktgenBed {
      */
     PktgenBed(int queues, long rate, boolean preambleIfg, boolean csumOffload, int cpus) {
         RecordingDriver[] made = new RecordingDriver[1];
-        plugins.setNicFactory(new StubNicFactory());
-        plugins.addDriver(new DriverFactory() {
-            @Override public String kind() { return "recording"; }
-            @Override public NetDriver create(Map<String, String> params) { return made[0] = new RecordingDriver(csumOffload); }
-            @Override public String usage() { return ""; }
-        });
-        emu = new EmulationImpl("t", 7, true, plugins, false);
-        host = emu.addHost("h1", cpus);
-        NicConfig cfg = new NicConfig(queues, 256, rate, 1500, new byte[] {2, 0, 0, 0, 0, 1}, 0,
-                NicConfig.Arbitration.ROUND_ROBIN, preambleIfg, 0, 0);
-        dev = host.addDevice(new DeviceSpec("eth0", cfg, "recording", Map.of(), null));
+        NicConfig cfg = DeviceHarness.nicConfig(queues, 256, rate, 0, NicConfig.Arbitration.ROUND_ROBIN, preambleIfg, 0, 0);
+        harness = new DeviceHarness(7)
+                .nic(new DeviceHarness.StubNicFactory())
+                .driver(DeviceHarness.driverFactory("recording", p -> made[0] = new RecordingDriver(csumOffload)))
+                .oneDevice(cpus, new DeviceSpec("eth0", cfg, "recording", Map.of(), null));
+        emu = (EmulationImpl) harness.emulation();
+        host = harness.host();
+        dev = harness.dev();
         driver = made[0];
     }
 
@@ -82,20 +72,19 @@ final class PktgenBed {
                 err[0] = e;
             }
         });
-        emu.loopImpl().runPosted();
+        harness.runPosted();
         if (err[0] != null) throw err[0];
         return g[0];
     }
 
     /** Runs the loop up to and including emulated time {@code t}. */
     void runUntil(long t) {
-        emu.loopImpl().runUntil(t);
+        harness.runUntil(t);
     }
 
     /** Runs {@code r} on the loop as an event at the current time. */
     void inLoop(Runnable r) {
-        emu.loop().post(r);
-        emu.loopImpl().runUntil(emu.loop().now());
+        harness.inLoop(r);
     }
 
     List<Sent> sent() {
@@ -142,31 +131,5 @@ final class PktgenBed {
         @Override public void remove() { }
 
         @Override public Map<String, Long> ethtoolStats() { return new HashMap<>(); }
-    }
-
-    /** A NIC that only carries its configuration (the recording driver never posts descriptors). */
-    static final class StubNicFactory implements NicFactory {
-        @Override
-        public Nic create(String name, NicConfig config, EventLoop loop, CostCounters counters) {
-            return new Nic() {
-                @Override public NicConfig config() { return config; }
-                @Override public int txRingFree(int q) { return 0; }
-                @Override public boolean txPost(int q, SkBuff skb) { return false; }
-                @Override public void txDoorbell(int q) { }
-                @Override public SkBuff txReclaim(int q) { return null; }
-                @Override public void txFlush(int q, Consumer<SkBuff> sink) { }
-                @Override public void requestIrq(Runnable h) { }
-                @Override public void freeIrq() { }
-                @Override public void irqEnable() { }
-                @Override public void irqDisable() { }
-                @Override public void setTxCoalesce(long u, int f) { }
-                @Override public boolean linkUp() { return true; }
-                @Override public Map<String, Long> ethtoolStats() { return new HashMap<>(); }
-                @Override public void attachPort(NicPort p) { }
-                @Override public void detachPort(NicPort p) { }
-                @Override public void setLink(boolean up) { }
-                @Override public void setRate(long bps) { }
-            };
-        }
     }
 }

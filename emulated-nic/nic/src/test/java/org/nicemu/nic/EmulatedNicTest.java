@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.nicemu.api.nic.NicConfig;
 import org.nicemu.api.nic.NicConfig.Arbitration;
 import org.nicemu.api.nic.NicHardware;
-import org.nicemu.api.nic.NicPort;
 import org.nicemu.api.skb.SkBuff;
 import org.nicemu.api.skb.SkbAllocator;
 import org.nicemu.api.stats.CostCounters;
@@ -25,46 +24,27 @@ import org.nicemu.api.wire.Ipv4Header;
 import org.nicemu.api.wire.TcpHeader;
 import org.nicemu.api.wire.UdpHeader;
 import org.nicemu.core.exec.EmuLoop;
+import org.nicemu.core.testing.DeviceHarness;
+import org.nicemu.core.testing.DeviceHarness.RecordingPort;
 
 /** The NIC hardware model in virtual time, with exact times and counts. */
 class EmulatedNicTest {
     static final long GBIT = 1_000_000_000L;
-    static final byte[] MAC = {2, 0, 0, 0, 0, 1};
     static final int A = 0xc6120001, B = 0xc6120002;
 
     final EmuLoop loop = new EmuLoop(1, true);
     final CostCounters counters = new CostCounters();
     final SkbAllocator alloc = new SkbAllocator(counters);
-    final Port port = new Port();
+    final RecordingPort port = idAt14Port();
     final List<Long> irqTimes = new ArrayList<>();
 
-    /** A port that keeps copies of the frames with their timestamps and queues. */
-    static final class Port implements NicPort {
-        final List<byte[]> frames = new ArrayList<>();
-        final List<Long> times = new ArrayList<>();
-        final List<Integer> queues = new ArrayList<>();
-
-        @Override
-        public void transmit(long ts, int q, byte[] f, int off, int len) {
-            frames.add(Arrays.copyOfRange(f, off, off + len));
-            times.add(ts);
-            queues.add(q);
-        }
-
-        @Override public void flush() { }
-        @Override public void close() { }
-        @Override public String describe() { return "test"; }
-
-        /** The id byte (offset 14) of every frame. */
-        List<Integer> ids() {
-            List<Integer> l = new ArrayList<>();
-            for (byte[] f : frames) l.add(f[14] & 0xff);
-            return l;
-        }
+    /** A port that keeps copies of the frames with their timestamps and queues; a frame's id is its byte 14. */
+    static RecordingPort idAt14Port() {
+        return new RecordingPort(f -> f[14] & 0xff);
     }
 
     static NicConfig cfg(int queues, int ring, long rate, long caps, Arbitration arb, boolean ifg, long usecs, int frames) {
-        return new NicConfig(queues, ring, rate, 1500, MAC, caps, arb, ifg, usecs, frames);
+        return DeviceHarness.nicConfig(queues, ring, rate, caps, arb, ifg, usecs, frames);
     }
 
     EmulatedNic nic(NicConfig c) {
@@ -100,7 +80,7 @@ class EmulatedNicTest {
         post(n, 0, frame(1514, 2));
         n.txDoorbell(0);
         loop.runUntil(1_000_000);
-        assertEquals(List.of(0L, 12304L), port.times, "each frame is stamped with its first bit");
+        assertEquals(List.of(0L, 12304L), port.times(), "each frame is stamped with its first bit");
         assertEquals(List.of(12304L, 24608L), irqTimes, "a completion when the last bit (and the IFG) has left");
         Map<String, Long> s = n.ethtoolStats();
         assertEquals(2, s.get("tx_packets"));
@@ -126,7 +106,7 @@ class EmulatedNicTest {
         for (int i = 0; i < 7; i++) post(n, 0, frame(1514, i));
         n.txDoorbell(0);
         loop.runUntil(1_000_000);
-        assertEquals(List.of(0L, 4101L, 8202L, 12304L, 16405L, 20506L, 24608L), port.times);
+        assertEquals(List.of(0L, 4101L, 8202L, 12304L, 16405L, 20506L, 24608L), port.times());
         assertEquals(28709L, irqTimes.get(6), "7 * 12304 / 3 = 28709.33");
     }
 
@@ -138,7 +118,7 @@ class EmulatedNicTest {
         n.txDoorbell(0);
         at(100, () -> n.setRate(100_000_000L));
         loop.runUntil(1_000_000);
-        assertEquals(List.of(0L, 12304L), port.times);
+        assertEquals(List.of(0L, 12304L), port.times());
         assertEquals(List.of(12304L, 12304L + 123040L), irqTimes);
     }
 
@@ -151,9 +131,9 @@ class EmulatedNicTest {
         n.txDoorbell(0);
         loop.runUntil(1_000_000);
         assertEquals(List.of(0, 10, 1, 11, 2, 12), port.ids());
-        assertEquals(List.of(0, 1, 0, 1, 0, 1), port.queues);
+        assertEquals(List.of(0, 1, 0, 1, 0, 1), port.queues());
         long t = (100 + 24) * 8;
-        assertEquals(List.of(0L, t, 2 * t, 3 * t, 4 * t, 5 * t), port.times);
+        assertEquals(List.of(0L, t, 2 * t, 3 * t, 4 * t, 5 * t), port.times());
         Map<String, Long> s = n.ethtoolStats();
         assertEquals(3, s.get("tx_queue_0_packets"));
         assertEquals(3, s.get("tx_queue_1_descriptors"));
@@ -190,37 +170,19 @@ class EmulatedNicTest {
         post(n, 0, frame(100, 1));
         post(n, 0, frame(100, 2));
         loop.runUntil(10_000);
-        assertTrue(port.frames.isEmpty(), "xmit_more: the tail register was not written");
+        assertTrue(port.frames().isEmpty(), "xmit_more: the tail register was not written");
         assertEquals(6, n.txRingFree(0));
         at(20_000, () -> n.txDoorbell(0));
         loop.runUntil(100_000);
-        assertEquals(List.of(20_000L, 20_992L), port.times);
+        assertEquals(List.of(20_000L, 20_992L), port.times());
     }
 
     /** The TSO skb of the wire package's tests: 4096 payload bytes, MSS 1448, TCP with 12 option bytes. */
     SkBuff tcpTso() {
-        int hdr = 14 + 20 + 32;
-        SkBuff skb = alloc.allocSkb(64 + hdr + 4096);
-        skb.reserve(64);
-        int d = skb.put(hdr + 4096);
+        SkBuff skb = DeviceHarness.tcpTsoFrame(alloc);
         byte[] h = skb.head();
-        for (int i = 0; i < 4096; i++) h[d + hdr + i] = (byte) (i * 7 + 3);
-        EthernetHeader.write(h, d, 0x020000000002L, 0x020000000001L, EthernetHeader.ETH_P_IP);
-        Ipv4Header.write(h, d + 14, 0, 20 + 32 + 4096, 100, Ipv4Header.IP_DF, 64, Ipv4Header.IPPROTO_TCP, A, B);
-        TcpHeader.write(h, d + 34, 40000, 5201, 1000, 2000, 32, TcpHeader.ACK | TcpHeader.PSH, 502);
-        h[d + 54] = 1;
-        h[d + 55] = 1;
-        h[d + 56] = 8;
-        h[d + 57] = 10;
-        skb.resetMacHeader();
-        skb.setNetworkHeader(14);
-        skb.setTransportHeader(34);
-        skb.protocol = EthernetHeader.ETH_P_IP;
-        TcpHeader.setPartialChecksum(h, d + 34, A, B, 32 + 4096);
-        skb.ipSummed = SkBuff.CHECKSUM_PARTIAL;
-        skb.csumStart = skb.transportHeader;
-        skb.csumOffset = TcpHeader.CHECK;
-        skb.setGso(1448, 3, SkBuff.SKB_GSO_TCPV4);
+        int payload = skb.dataOffset() + 14 + 20 + 32;
+        for (int i = 0; i < 4096; i++) h[payload + i] = (byte) (i * 7 + 3);
         return skb;
     }
 
@@ -231,18 +193,18 @@ class EmulatedNicTest {
         post(n, 0, tcpTso());
         n.txDoorbell(0);
         loop.runUntil(1_000_000);
-        assertEquals(3, port.frames.size());
+        assertEquals(3, port.frames().size());
         int[] lens = {1514, 1514, 1266};
         int[] seqs = {1000, 1000 + 1448, 1000 + 2896};
         for (int i = 0; i < 3; i++) {
-            byte[] f = port.frames.get(i);
+            byte[] f = port.frames().get(i);
             assertEquals(lens[i], f.length);
             assertEquals(Ipv4Header.Check.OK, Ipv4Header.validate(f, 14, f.length - 14));
             assertEquals(TcpHeader.Check.OK, TcpHeader.validate(f, 34, f.length - 34, A, B));
             assertEquals(seqs[i], TcpHeader.seq(f, 34));
             assertEquals(100 + i, Ipv4Header.id(f, 14));
         }
-        assertEquals(List.of(0L, 12304L, 24608L), port.times, "segments go back to back");
+        assertEquals(List.of(0L, 12304L, 24608L), port.times(), "segments go back to back");
         assertEquals(List.of(24608L + (1266 + 24) * 8), irqTimes, "one descriptor, one completion after its last segment");
         Map<String, Long> s = n.ethtoolStats();
         assertEquals(3, s.get("tx_packets"));
@@ -266,7 +228,7 @@ class EmulatedNicTest {
         n.txDoorbell(0);
         loop.runUntil(1_000_000);
         assertEquals(List.of(7), port.ids(), "nothing of the GSO skb reaches the wire");
-        assertEquals(List.of(0L), port.times);
+        assertEquals(List.of(0L), port.times());
         Map<String, Long> s = n.ethtoolStats();
         assertEquals(1, s.get("tx_malformed"));
         assertEquals(2, s.get("tx_descriptors"), "both descriptors complete so the driver can reclaim them");
@@ -290,7 +252,7 @@ class EmulatedNicTest {
         post(n, 0, skb);
         n.txDoorbell(0);
         loop.runUntil(1_000_000);
-        byte[] f = port.frames.get(0);
+        byte[] f = port.frames().get(0);
         assertEquals(60, f.length);
         for (int i = 42; i < 60; i++) assertEquals(0, f[i], "pad byte " + i);
         assertEquals(UdpHeader.Check.OK, UdpHeader.validate(f, 34, 8, A, B));
@@ -376,12 +338,12 @@ class EmulatedNicTest {
         at(5_000, () -> n.setLink(false));
         at(100_000, () -> n.setLink(true));
         loop.runUntil(50_000);
-        assertEquals(List.of(0L), port.times, "the frame on the wire finishes, then nothing");
+        assertEquals(List.of(0L), port.times(), "the frame on the wire finishes, then nothing");
         assertFalse(n.linkUp());
         assertEquals(5, n.txRingFree(0), "descriptors stay in the ring (one completed, not reclaimed)");
         assertEquals(2, n.ethtoolStats().get("tx_queue_0_ring_used") - 1);
         loop.runUntil(1_000_000);
-        assertEquals(List.of(0L, 100_000L, 112_304L), port.times);
+        assertEquals(List.of(0L, 100_000L, 112_304L), port.times());
         Map<String, Long> s = n.ethtoolStats();
         assertEquals(1, s.get("tx_link_down_stalls"));
         assertEquals(2, s.get("link_changes"));
@@ -399,7 +361,7 @@ class EmulatedNicTest {
         at(51_000, () -> n.setLink(false));
         at(90_000, () -> n.setLink(true));
         loop.runUntil(1_000_000);
-        assertEquals(List.of(0L, 50_000L, 90_000L, 102_304L), port.times);
+        assertEquals(List.of(0L, 50_000L, 90_000L, 102_304L), port.times());
         assertEquals(2, n.ethtoolStats().get("tx_link_down_stalls"));
         assertEquals(4, n.ethtoolStats().get("link_changes"));
     }
@@ -427,8 +389,8 @@ class EmulatedNicTest {
         post(n, 0, skb);
         n.txDoorbell(0);
         loop.runUntil(1_000_000);
-        assertEquals(3, port.frames.size());
-        for (byte[] f : port.frames) {
+        assertEquals(3, port.frames().size());
+        for (byte[] f : port.frames()) {
             assertEquals(1042, f.length);
             assertEquals(1008, UdpHeader.length(f, 34));
             assertEquals(UdpHeader.Check.OK, UdpHeader.validate(f, 34, 1008, A, B));
@@ -500,7 +462,7 @@ class EmulatedNicTest {
         assertEquals(List.of(tso), back);
         assertNull(n.txReclaim(0));
         loop.runUntil(1_000_000);
-        assertEquals(2, port.frames.size(), "the segments already on the wire stay counted");
+        assertEquals(2, port.frames().size(), "the segments already on the wire stay counted");
         assertEquals(2, n.ethtoolStats().get("tx_packets"));
         assertEquals(0, n.ethtoolStats().get("tx_descriptors"));
     }
@@ -508,7 +470,7 @@ class EmulatedNicTest {
     @Test
     void portsAttachAndDetach() {
         EmulatedNic n = nic(cfg(1, 8, GBIT, 0, Arbitration.ROUND_ROBIN, true, 0, 0));
-        Port second = new Port();
+        RecordingPort second = idAt14Port();
         n.attachPort(second);
         post(n, 0, frame(60, 1));
         n.txDoorbell(0);

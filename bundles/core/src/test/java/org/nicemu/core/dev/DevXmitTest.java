@@ -17,8 +17,7 @@ class DevXmitTest {
 
     /** Runs {@code r} as one event on the loop, then the softirqs it raised (irq_exit). */
     static void inLoop(TestBed b, Runnable r) {
-        b.emu.loop().post(r);
-        b.emu.loopImpl().runUntil(b.emu.loop().now());
+        b.harness.inLoop(r);
     }
 
     @Test

@@ -4,28 +4,21 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
-import org.nicemu.api.driver.DriverFactory;
 import org.nicemu.api.driver.NetDevice;
 import org.nicemu.api.driver.NetDriver;
 import org.nicemu.api.emu.DeviceSpec;
-import org.nicemu.api.exec.EventLoop;
-import org.nicemu.api.nic.Nic;
 import org.nicemu.api.nic.NicConfig;
-import org.nicemu.api.nic.NicFactory;
 import org.nicemu.api.nic.NicHardware;
-import org.nicemu.api.nic.NicPort;
 import org.nicemu.api.skb.SkBuff;
-import org.nicemu.api.stats.CostCounters;
+import org.nicemu.core.testing.DeviceHarness;
 
 /**
  * A device-layer test bed: a real emulation, host and device, with a scripted driver that records
  * what it is given (no NIC timing), so dev.c / sch_generic.c behaviour can be asserted exactly.
  */
 final class TestBed {
-    final Plugins plugins = new Plugins();
-    final EmulationImpl emu;
+    final DeviceHarness harness;
     final HostImpl host;
     final NetDeviceImpl dev;
     final ScriptedDriver driver;
@@ -36,17 +29,13 @@ final class TestBed {
 
     TestBed(int queues, int[] xps, int cpus) {
         ScriptedDriver[] made = new ScriptedDriver[1];
-        plugins.setNicFactory(new StubNicFactory());
-        plugins.addDriver(new DriverFactory() {
-            @Override public String kind() { return "scripted"; }
-            @Override public NetDriver create(Map<String, String> params) { return made[0] = new ScriptedDriver(); }
-            @Override public String usage() { return ""; }
-        });
-        emu = new EmulationImpl("t", 42, true, plugins, false);
-        host = (HostImpl) emu.addHost("h1", cpus);
-        NicConfig cfg = new NicConfig(queues, 256, 1_000_000_000L, 1500, new byte[] {2, 0, 0, 0, 0, 1}, 0,
-                NicConfig.Arbitration.ROUND_ROBIN, true, 0, 0);
-        dev = (NetDeviceImpl) host.addDevice(new DeviceSpec("eth0", cfg, "scripted", Map.of(), xps));
+        NicConfig cfg = DeviceHarness.nicConfig(queues, 256, 0, 0, 0);
+        harness = new DeviceHarness(42)
+                .nic(new DeviceHarness.StubNicFactory())
+                .driver(DeviceHarness.driverFactory("scripted", p -> made[0] = new ScriptedDriver()))
+                .oneDevice(cpus, new DeviceSpec("eth0", cfg, "scripted", Map.of(), xps));
+        host = (HostImpl) harness.host();
+        dev = (NetDeviceImpl) harness.dev();
         driver = made[0];
     }
 
@@ -68,7 +57,7 @@ final class TestBed {
         return s;
     }
 
-    void run() { emu.loopImpl().runUntil(emu.loop().now()); }
+    void run() { harness.run(); }
 
     /** The driver the tests script: records accepted skbs' marks, may refuse or stop the queue. */
     static final class ScriptedDriver implements NetDriver {
@@ -103,31 +92,4 @@ final class TestBed {
         @Override public void remove() { }
         @Override public Map<String, Long> ethtoolStats() { return new HashMap<>(); }
     }
-
-    /** A NIC that is never used by the scripted driver: configuration only. */
-    static final class StubNicFactory implements NicFactory {
-        @Override
-        public Nic create(String name, NicConfig config, EventLoop loop, CostCounters counters) {
-            return new Nic() {
-                @Override public NicConfig config() { return config; }
-                @Override public int txRingFree(int q) { return 0; }
-                @Override public boolean txPost(int q, SkBuff skb) { return false; }
-                @Override public void txDoorbell(int q) { }
-                @Override public SkBuff txReclaim(int q) { return null; }
-                @Override public void txFlush(int q, Consumer<SkBuff> sink) { }
-                @Override public void requestIrq(Runnable h) { }
-                @Override public void freeIrq() { }
-                @Override public void irqEnable() { }
-                @Override public void irqDisable() { }
-                @Override public void setTxCoalesce(long u, int f) { }
-                @Override public boolean linkUp() { return true; }
-                @Override public Map<String, Long> ethtoolStats() { return new HashMap<>(); }
-                @Override public void attachPort(NicPort p) { }
-                @Override public void detachPort(NicPort p) { }
-                @Override public void setLink(boolean up) { }
-                @Override public void setRate(long bps) { }
-            };
-        }
-    }
-
 }

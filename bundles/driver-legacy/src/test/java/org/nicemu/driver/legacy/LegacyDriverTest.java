@@ -3,6 +3,9 @@ package org.nicemu.driver.legacy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.nicemu.core.testing.DeviceHarness.DST_IP;
+import static org.nicemu.core.testing.DeviceHarness.SRC_IP;
+import static org.nicemu.core.testing.DeviceHarness.nicConfig;
 
 import java.util.List;
 import java.util.Map;
@@ -11,15 +14,25 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.nicemu.api.driver.DriverException;
 import org.nicemu.api.driver.NetDevice;
+import org.nicemu.api.emu.DeviceSpec;
+import org.nicemu.api.nic.NicConfig;
 import org.nicemu.api.nic.NicHardware;
 import org.nicemu.api.stats.DropReason;
 import org.nicemu.api.wire.Ipv4Header;
 import org.nicemu.api.wire.TcpHeader;
+import org.nicemu.core.testing.DeviceHarness;
 import org.nicemu.nic.EmulatedNic;
+import org.nicemu.nic.EmulatedNicFactory;
 
 /** The legacy driver on the real device layer and the emulated NIC, in virtual time. */
 class LegacyDriverTest {
     static final long ALL_CAPS = NicHardware.CAP_SG | NicHardware.CAP_CSUM | NicHardware.CAP_TSO | NicHardware.CAP_USO;
+
+    /** A real emulation: host h1 (2 CPUs), device eth0 on the emulated NIC with the legacy driver, a recording port. */
+    static DeviceHarness bed(NicConfig cfg, Map<String, String> params) {
+        return new DeviceHarness(7).nic(new EmulatedNicFactory()).driver(new LegacyDriverFactory())
+                .oneDevice(2, new DeviceSpec("eth0", cfg, "legacy", params, null)).recording();
+    }
 
     static List<Integer> range(int from, int to) {
         return IntStream.range(from, to).boxed().toList();
@@ -41,23 +54,23 @@ class LegacyDriverTest {
 
     @Test
     void probeAdvertisesNothingUsesOneQueueAndNoCoalescing() {
-        Bed b = new Bed(Bed.cfg(4, 256, ALL_CAPS, 50, 16), Map.of());
-        assertEquals(0, ((NetDevice) b.dev).features(), "no SG, checksum or TSO even though the NIC could");
-        assertEquals(1, b.dev.realNumTxQueues());
-        EmulatedNic nic = (EmulatedNic) b.dev.nic();
+        DeviceHarness b = bed(nicConfig(4, 256, ALL_CAPS, 50, 16), Map.of());
+        assertEquals(0, ((NetDevice) b.dev()).features(), "no SG, checksum or TSO even though the NIC could");
+        assertEquals(1, b.dev().realNumTxQueues());
+        EmulatedNic nic = (EmulatedNic) b.dev().nic();
         assertEquals(0, nic.txCoalesceUsecs());
         assertEquals(0, nic.txCoalesceFrames());
-        assertEquals("legacy", b.dev.driverKind());
+        assertEquals("legacy", b.dev().driverKind());
     }
 
     @Test
     void completionsAreFreedThroughTheCompletionQueueAndNetTx() {
-        Bed b = new Bed(Bed.cfg(1, 256, 0, 0, 0), Map.of());
+        DeviceHarness b = bed(nicConfig(1, 256, 0, 0, 0), Map.of());
         b.send(0, 100, 1514, 1);
         b.runUntil(1_000_000_000L);
-        assertEquals(range(0, 100), b.port.ids());
-        for (int i = 0; i < 100; i++) assertEquals(i * 12304L, b.port.times.get(i));
-        var c = b.host.counters();
+        assertEquals(range(0, 100), b.port().ids());
+        for (int i = 0; i < 100; i++) assertEquals(i * 12304L, b.port().times().get(i));
+        var c = b.host().counters();
         assertEquals(100, c.hardIrq, "one interrupt per completion, no moderation");
         assertEquals(100, b.stat("irq_handled"));
         assertEquals(100, b.stat("tx_clean_packets"), "cleaned in the hard-IRQ handler");
@@ -65,116 +78,116 @@ class LegacyDriverTest {
         assertEquals(0, c.softirqNetRx);
         assertTrue(c.softirqNetTx >= 100, "every interrupt's skb is freed by net_tx_action: " + c.softirqNetTx);
         assertEquals(100, c.skbFree);
-        assertEquals(0, b.host.allocator().inUse());
+        assertEquals(0, b.host().allocator().inUse());
         assertEquals(0, b.stat("txq_0_bql_limit"), "no BQL");
     }
 
     @Test
     void forcedTxBusyIsRequeuedAndKeepsTheOrder() {
-        Bed b = new Bed(Bed.cfg(1, 256, 0, 0, 0), Map.of("forceBusyEvery", "3"));
+        DeviceHarness b = bed(nicConfig(1, 256, 0, 0, 0), Map.of("forceBusyEvery", "3"));
         b.send(0, 30, 200, 1);
         b.runUntil(1_000_000_000L);
-        assertEquals(range(0, 30), b.port.ids(), "every refused skb went back to the head of the qdisc");
+        assertEquals(range(0, 30), b.port().ids(), "every refused skb went back to the head of the qdisc");
         // 30 skbs take 44 calls: calls 3, 6, ..., 42 are refused
         assertEquals(14, b.stat("tx_forced_busy"));
         assertEquals(14, b.stat("txq_0_busy"));
-        assertEquals(14, b.host.counters().txRequeue);
-        assertEquals(0, b.dev.drops().totalPackets());
-        assertEquals(0, b.host.allocator().inUse());
+        assertEquals(14, b.host().counters().txRequeue);
+        assertEquals(0, b.dev().drops().totalPackets());
+        assertEquals(0, b.host().allocator().inUse());
     }
 
     @Test
     void everyFifthSkbIsDroppedByTheDriver() {
-        Bed b = new Bed(Bed.cfg(1, 256, 0, 0, 0), Map.of("dropEvery", "5"));
+        DeviceHarness b = bed(nicConfig(1, 256, 0, 0, 0), Map.of("dropEvery", "5"));
         b.send(0, 50, 200, 1);
         b.runUntil(1_000_000_000L);
-        assertEquals(IntStream.range(0, 50).filter(i -> i % 5 != 4).boxed().toList(), b.port.ids());
-        assertEquals(10, b.dev.drops().packets(DropReason.DRIVER_DROP));
-        assertEquals(2000, b.dev.drops().bytes(DropReason.DRIVER_DROP));
+        assertEquals(IntStream.range(0, 50).filter(i -> i % 5 != 4).boxed().toList(), b.port().ids());
+        assertEquals(10, b.dev().drops().packets(DropReason.DRIVER_DROP));
+        assertEquals(2000, b.dev().drops().bytes(DropReason.DRIVER_DROP));
         assertEquals(10, b.stat("tx_driver_drops"));
         assertEquals(40, b.stat("tx_packets"), "the NIC saw only the others");
-        assertEquals(0, b.host.allocator().inUse());
+        assertEquals(0, b.host().allocator().inUse());
     }
 
     @Test
     void aStuckQueueHoldsTrafficUntilReleasedAndLosesNothing() {
-        Bed b = new Bed(Bed.cfg(1, 256, 0, 0, 0), Map.of("txRingDescriptors", "4"));
+        DeviceHarness b = bed(nicConfig(1, 256, 0, 0, 0), Map.of("txRingDescriptors", "4"));
         b.send(0, 100, 1514, 1);
-        b.at(200_000, change(() -> b.dev.changeDriver(Map.of("stuckQueue", "true"))));
-        b.at(2_000_000, change(() -> b.dev.changeDriver(Map.of("stuckQueue", "false"))));
+        b.at(200_000, change(() -> b.dev().changeDriver(Map.of("stuckQueue", "true"))));
+        b.at(2_000_000, change(() -> b.dev().changeDriver(Map.of("stuckQueue", "false"))));
         b.runUntil(1_000_000_000L);
-        assertEquals(range(0, 100), b.port.ids(), "nothing lost, order kept");
+        assertEquals(range(0, 100), b.port().ids(), "nothing lost, order kept");
         // by 200 µs 17 frames started (16 * 12304 = 196864) and 3 more were in the 4-descriptor ring
-        long before = b.port.times.stream().filter(t -> t < 2_000_000).count();
+        long before = b.port().times().stream().filter(t -> t < 2_000_000).count();
         assertEquals(20, before);
-        assertEquals(19 * 12304L, b.port.times.get(19), "the ring drained back to back");
-        assertEquals(2_000_000L, b.port.times.get(20), "released at 2 ms, sending resumes at once");
-        assertEquals(0, b.dev.drops().totalPackets());
-        assertEquals(0, b.host.allocator().inUse());
+        assertEquals(19 * 12304L, b.port().times().get(19), "the ring drained back to back");
+        assertEquals(2_000_000L, b.port().times().get(20), "released at 2 ms, sending resumes at once");
+        assertEquals(0, b.dev().drops().totalPackets());
+        assertEquals(0, b.host().allocator().inUse());
         assertEquals(0, b.stat("stuck_queue"));
     }
 
     @Test
     void createdStuckNothingIsSentUntilReleased() {
-        Bed b = new Bed(Bed.cfg(1, 256, 0, 0, 0), Map.of("stuckQueue", "true"));
+        DeviceHarness b = bed(nicConfig(1, 256, 0, 0, 0), Map.of("stuckQueue", "true"));
         b.send(0, 10, 100, 1);
-        b.at(1_000_000, change(() -> b.dev.changeDriver(Map.of("stuckQueue", "false"))));
+        b.at(1_000_000, change(() -> b.dev().changeDriver(Map.of("stuckQueue", "false"))));
         b.runUntil(500_000);
-        assertTrue(b.port.frames.isEmpty());
-        assertTrue(b.dev.txQueueStopped(0));
+        assertTrue(b.port().frames().isEmpty());
+        assertTrue(b.dev().txQueueStopped(0));
         b.runUntil(1_000_000_000L);
-        assertEquals(range(0, 10), b.port.ids());
-        assertEquals(1_000_000L, b.port.times.get(0));
-        assertEquals(0, b.host.allocator().inUse());
+        assertEquals(range(0, 10), b.port().ids());
+        assertEquals(1_000_000L, b.port().times().get(0));
+        assertEquals(0, b.host().allocator().inUse());
     }
 
     @Test
     void aSmallRingStopsAndWakesTheQueueOnEveryCompletion() {
-        Bed b = new Bed(Bed.cfg(1, 256, 0, 0, 0), Map.of("txRingDescriptors", "4"));
+        DeviceHarness b = bed(nicConfig(1, 256, 0, 0, 0), Map.of("txRingDescriptors", "4"));
         b.send(0, 50, 1514, 1);
         b.runUntil(1_000_000_000L);
-        assertEquals(range(0, 50), b.port.ids());
-        for (int i = 0; i < 50; i++) assertEquals(i * 12304L, b.port.times.get(i), "four descriptors keep the wire busy");
+        assertEquals(range(0, 50), b.port().ids());
+        for (int i = 0; i < 50; i++) assertEquals(i * 12304L, b.port().times().get(i), "four descriptors keep the wire busy");
         // full after 4 posts; from then on each completion frees one descriptor, wakes, and the next post fills it
         assertEquals(47, b.stat("tx_stop_queue"));
         assertEquals(47, b.stat("tx_wake_queue"));
         assertEquals(4, b.stat("tx_ring_descriptors"));
         assertEquals(0, b.stat("tx_busy"));
-        assertEquals(0, b.host.allocator().inUse());
+        assertEquals(0, b.host().allocator().inUse());
     }
 
     @Test
     void gsoSkbsAreSegmentedInSoftwareBeforeTheDriver() {
-        Bed b = new Bed(Bed.cfg(1, 256, ALL_CAPS, 0, 0), Map.of());
-        b.inLoop(() -> b.dev.devQueueXmit(b.tcpTso()));
+        DeviceHarness b = bed(nicConfig(1, 256, ALL_CAPS, 0, 0), Map.of());
+        b.inLoop(() -> b.dev().devQueueXmit(b.tcpTso()));
         b.runUntil(1_000_000L);
-        assertEquals(3, b.port.frames.size());
+        assertEquals(3, b.port().frames().size());
         int[] lens = {1514, 1514, 1266};
         for (int i = 0; i < 3; i++) {
-            byte[] f = b.port.frames.get(i);
+            byte[] f = b.port().frames().get(i);
             assertEquals(lens[i], f.length);
-            assertEquals(TcpHeader.Check.OK, TcpHeader.validate(f, 34, f.length - 34, Bed.A, Bed.B));
+            assertEquals(TcpHeader.Check.OK, TcpHeader.validate(f, 34, f.length - 34, SRC_IP, DST_IP));
             assertEquals(Ipv4Header.Check.OK, Ipv4Header.validate(f, 14, f.length - 14));
         }
         assertEquals(0, b.stat("tx_tso_segments"), "the NIC did not segment: the device layer did");
         assertEquals(3, b.stat("tx_descriptors"));
         assertEquals(3, b.stat("drv_xmit_packets"));
-        assertEquals(0, b.host.allocator().inUse());
+        assertEquals(0, b.host().allocator().inUse());
     }
 
     @Test
     void deviceDownFlushesTheRing() {
-        Bed b = new Bed(Bed.cfg(1, 256, 0, 0, 0), Map.of());
+        DeviceHarness b = bed(nicConfig(1, 256, 0, 0, 0), Map.of());
         b.send(0, 100, 1514, 1);
-        b.at(100_000, () -> b.dev.setUp(false));
-        b.at(300_000, () -> b.dev.setUp(true));
+        b.at(100_000, () -> b.dev().setUp(false));
+        b.at(300_000, () -> b.dev().setUp(true));
         b.runUntil(1_000_000_000L);
-        long flushed = b.dev.drops().packets(DropReason.RING_FLUSH);
+        long flushed = b.dev().drops().packets(DropReason.RING_FLUSH);
         // at 100 µs: 8 sent, the 9th on the wire completes, the other 91 were all in the ring
         assertEquals(91, flushed);
-        assertEquals(range(0, 9), b.port.ids());
+        assertEquals(range(0, 9), b.port().ids());
         assertEquals(flushed, b.stat("tx_ring_flushed"));
-        assertEquals(0, b.host.allocator().inUse());
+        assertEquals(0, b.host().allocator().inUse());
     }
 
     @Test
@@ -189,10 +202,10 @@ class LegacyDriverTest {
         e = assertThrows(DriverException.class, () -> f.create(Map.of("bql", "true")));
         assertTrue(e.getMessage().contains("unknown parameter 'bql'") && e.getMessage().contains("forceBusyEvery"), e.getMessage());
         IllegalArgumentException ie = assertThrows(IllegalArgumentException.class,
-                () -> new Bed(Bed.cfg(1, 64, 0, 0, 0), Map.of("txRingDescriptors", "128")));
+                () -> bed(nicConfig(1, 64, 0, 0, 0), Map.of("txRingDescriptors", "128")));
         assertTrue(ie.getMessage().contains("txRingDescriptors must be 1..64"), ie.getMessage());
-        Bed b = new Bed(Bed.cfg(1, 64, 0, 0, 0), Map.of());
-        e = assertThrows(DriverException.class, () -> b.dev.changeDriver(Map.of("txRingDescriptors", "65")));
+        DeviceHarness b = bed(nicConfig(1, 64, 0, 0, 0), Map.of());
+        e = assertThrows(DriverException.class, () -> b.dev().changeDriver(Map.of("txRingDescriptors", "65")));
         assertTrue(e.getMessage().contains("txRingDescriptors must be 1..64"), e.getMessage());
         assertTrue(f.usage().contains("forceBusyEvery=CALLS"));
     }

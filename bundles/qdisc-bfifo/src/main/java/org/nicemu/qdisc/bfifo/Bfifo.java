@@ -3,13 +3,12 @@ package org.nicemu.qdisc.bfifo;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 
-import org.nicemu.api.qdisc.AbstractQdisc;
+import org.nicemu.api.qdisc.AbstractFifo;
 import org.nicemu.api.qdisc.QdiscParamException;
 import org.nicemu.api.qdisc.QdiscParams;
+import org.nicemu.api.qdisc.TcFormat;
 import org.nicemu.api.skb.SkBuff;
-import org.nicemu.api.skb.SkBuffHead;
 
 /**
  * The byte-limited tail-drop FIFO, mirroring {@code bfifo_qdisc_ops} of net/sched/sch_fifo.c:
@@ -26,7 +25,7 @@ import org.nicemu.api.skb.SkBuffHead;
  * <p>Deliberate difference: Linux's {@code tc qdisc change ... bfifo} without {@code limit} resets the
  * limit to its default; here a parameter that is not given keeps its current value.
  */
-public final class Bfifo extends AbstractQdisc {
+public final class Bfifo extends AbstractFifo {
     /** The kind, as tc names it. */
     public static final String KIND = "bfifo";
     /** The accepted tc parameters. */
@@ -34,7 +33,6 @@ public final class Bfifo extends AbstractQdisc {
     /** Largest limit: the kernel's {@code u32 limit}. */
     static final long MAX_LIMIT = 0xffff_ffffL;
 
-    private final SkBuffHead queue = new SkBuffHead();
     /** Configured default limit in bytes; 0 = txqueuelen * psched_mtu. */
     private final long defaultLimitBytes;
     private long limit;
@@ -89,31 +87,7 @@ public final class Bfifo extends AbstractQdisc {
     /** Mirrors {@code bfifo_enqueue()}: tail drop when the skb would take the backlog over the limit. */
     @Override
     public int enqueue(SkBuff skb) {
-        if (stats.backlog + qdiscPktLen(skb) <= limit) return enqueueTail(skb, queue);
-        return drop(skb);
-    }
-
-    /** Mirrors {@code qdisc_dequeue_head()}. */
-    @Override
-    public SkBuff dequeue() {
-        return dequeueHead(queue);
-    }
-
-    /** Mirrors {@code qdisc_peek_head()}. */
-    @Override
-    public SkBuff peek() {
-        return queue.peek();
-    }
-
-    /** Mirrors {@code qdisc_reset_queue()}: frees every queued skb (reason swap-flush). */
-    @Override
-    public void reset() {
-        purge(queue);
-    }
-
-    @Override
-    public void drain(Consumer<SkBuff> sink) {
-        drainList(queue, sink);
+        return bfifoEnqueue(skb, limit);
     }
 
     /** Mirrors {@code fifo_dump()}; tc prints the limit with {@code sprint_size()}, e.g. {@code limit 1514000b}. */

@@ -3,13 +3,11 @@ package org.nicemu.qdisc.pfifo;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 
-import org.nicemu.api.qdisc.AbstractQdisc;
+import org.nicemu.api.qdisc.AbstractFifo;
 import org.nicemu.api.qdisc.QdiscParamException;
 import org.nicemu.api.qdisc.QdiscParams;
 import org.nicemu.api.skb.SkBuff;
-import org.nicemu.api.skb.SkBuffHead;
 
 /**
  * The packet-limited tail-drop FIFO, mirroring {@code pfifo_qdisc_ops} of net/sched/sch_fifo.c:
@@ -25,7 +23,7 @@ import org.nicemu.api.skb.SkBuffHead;
  * <p>Deliberate difference: Linux's {@code tc qdisc change ... pfifo} without {@code limit} resets the
  * limit to {@code tx_queue_len}; here a parameter that is not given keeps its current value.
  */
-public final class Pfifo extends AbstractQdisc {
+public final class Pfifo extends AbstractFifo {
     /** The kind, as tc names it. */
     public static final String KIND = "pfifo";
     /** The accepted tc parameters. */
@@ -33,7 +31,6 @@ public final class Pfifo extends AbstractQdisc {
     /** Largest limit (the kernel's {@code u32 limit}, bounded by Java's int queue length). */
     static final long MAX_LIMIT = Integer.MAX_VALUE;
 
-    private final SkBuffHead queue = new SkBuffHead();
     /** Configured default limit in packets; 0 = the device's tx_queue_len. */
     private final long defaultLimitPackets;
     private int limit;
@@ -82,31 +79,7 @@ public final class Pfifo extends AbstractQdisc {
     /** Mirrors {@code pfifo_enqueue()}: tail drop once {@code q.qlen} reaches the limit. */
     @Override
     public int enqueue(SkBuff skb) {
-        if (stats.qlen < limit) return enqueueTail(skb, queue);
-        return drop(skb);
-    }
-
-    /** Mirrors {@code qdisc_dequeue_head()}. */
-    @Override
-    public SkBuff dequeue() {
-        return dequeueHead(queue);
-    }
-
-    /** Mirrors {@code qdisc_peek_head()}. */
-    @Override
-    public SkBuff peek() {
-        return queue.peek();
-    }
-
-    /** Mirrors {@code qdisc_reset_queue()}: frees every queued skb (reason swap-flush). */
-    @Override
-    public void reset() {
-        purge(queue);
-    }
-
-    @Override
-    public void drain(Consumer<SkBuff> sink) {
-        drainList(queue, sink);
+        return pfifoEnqueue(skb, limit);
     }
 
     /** Mirrors {@code fifo_dump()}; tc prints the limit as {@code limit 1000p}. */

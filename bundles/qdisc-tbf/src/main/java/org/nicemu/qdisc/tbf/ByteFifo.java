@@ -2,13 +2,12 @@ package org.nicemu.qdisc.tbf;
 
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 
-import org.nicemu.api.qdisc.AbstractQdisc;
+import org.nicemu.api.qdisc.AbstractFifo;
 import org.nicemu.api.qdisc.QdiscParamException;
 import org.nicemu.api.qdisc.QdiscParams;
+import org.nicemu.api.qdisc.TcFormat;
 import org.nicemu.api.skb.SkBuff;
-import org.nicemu.api.skb.SkBuffHead;
 
 /**
  * tbf's fallback inner queue when the {@code bfifo} kind is not available: a byte-limited tail-drop
@@ -16,8 +15,7 @@ import org.nicemu.api.skb.SkBuffHead;
  * instance (the core does not see it as a separate qdisc). Its only parameter is {@code limit}
  * (bytes), set by tbf as {@code fifo_set_limit()} does.
  */
-final class ByteFifo extends AbstractQdisc {
-    private final SkBuffHead queue = new SkBuffHead();
+final class ByteFifo extends AbstractFifo {
     private long limit;
 
     @Override
@@ -39,28 +37,7 @@ final class ByteFifo extends AbstractQdisc {
     /** Mirrors {@code bfifo_enqueue()}. */
     @Override
     public int enqueue(SkBuff skb) {
-        if (stats.backlog + skb.qdiscPktLen <= limit) return enqueueTail(skb, queue);
-        return drop(skb);
-    }
-
-    @Override
-    public SkBuff dequeue() {
-        return dequeueHead(queue);
-    }
-
-    @Override
-    public SkBuff peek() {
-        return queue.peek();
-    }
-
-    @Override
-    public void reset() {
-        purge(queue);
-    }
-
-    @Override
-    public void drain(Consumer<SkBuff> sink) {
-        drainList(queue, sink);
+        return bfifoEnqueue(skb, limit);
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.nicemu.api.qdisc.Qdisc;
 import org.nicemu.api.qdisc.QdiscEnv;
 import org.nicemu.api.qdisc.QdiscParamException;
 import org.nicemu.api.qdisc.QdiscParams;
+import org.nicemu.api.qdisc.TcFormat;
 import org.nicemu.api.skb.SkBuff;
 import org.nicemu.api.stats.QdiscStats;
 
@@ -222,16 +223,9 @@ public final class Tbf extends AbstractQdisc implements ClassfulQdisc {
         if (skb == null) return null;
         long now = env.loop().now();
         int len = qdiscPktLen(skb);
-        long toks = Math.min(now - tC, buffer);
-        long ptoks = 0;
-        if (peakPresent()) {
-            ptoks = toks + ptokens;
-            if (ptoks > mtu) ptoks = mtu;
-            ptoks -= peak.l2tNs(len);
-        }
-        toks += tokens;
-        if (toks > buffer) toks = buffer;
-        toks -= rate.l2tNs(len);
+        long elapsed = Math.min(now - tC, buffer);
+        long ptoks = ptoksAfter(elapsed, len);
+        long toks = toksAfter(elapsed, len);
         if ((toks | ptoks) >= 0) {
             skb = child.dequeue();
             if (skb == null) return null;
@@ -262,15 +256,22 @@ public final class Tbf extends AbstractQdisc implements ClassfulQdisc {
     public SkBuff peek() {
         SkBuff skb = child.peek();
         if (skb == null) return null;
-        long now = env.loop().now();
+        long elapsed = Math.min(env.loop().now() - tC, buffer);
         int len = qdiscPktLen(skb);
-        long toks = Math.min(now - tC, buffer);
-        long ptoks = 0;
-        if (peakPresent()) {
-            ptoks = Math.min(toks + ptokens, mtu) - peak.l2tNs(len);
-        }
-        toks = Math.min(toks + tokens, buffer) - rate.l2tNs(len);
-        return (toks | ptoks) >= 0 ? skb : null;
+        return (toksAfter(elapsed, len) | ptoksAfter(elapsed, len)) >= 0 ? skb : null;
+    }
+
+    /**
+     * The rate bucket after sending {@code len} bytes {@code elapsed} ns (at most {@code buffer})
+     * after {@code t_c}, as {@code tbf_dequeue()} computes {@code toks}: negative when short.
+     */
+    private long toksAfter(long elapsed, int len) {
+        return Math.min(elapsed + tokens, buffer) - rate.l2tNs(len);
+    }
+
+    /** The peak bucket likewise ({@code ptoks}, capped at {@code mtu}); 0 without a peak rate. */
+    private long ptoksAfter(long elapsed, int len) {
+        return peakPresent() ? Math.min(elapsed + ptokens, mtu) - peak.l2tNs(len) : 0;
     }
 
     /** Mirrors {@code tbf_reset()}: resets the child, refills the buckets, cancels the watchdog. */

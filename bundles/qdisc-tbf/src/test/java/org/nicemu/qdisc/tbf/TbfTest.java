@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.nicemu.api.qdisc.NetXmit;
 import org.nicemu.api.qdisc.Qdisc;
 import org.nicemu.api.qdisc.QdiscParamException;
+import org.nicemu.api.qdisc.TcFormat;
 import org.nicemu.api.skb.SkBuff;
 import org.nicemu.api.stats.DropReason;
 import org.nicemu.core.testing.QdiscHarness;

@@ -1,19 +1,20 @@
-package org.nicemu.qdisc.tbf;
+package org.nicemu.api.qdisc;
 
 import java.util.Locale;
 
 /**
  * How tc prints rates, sizes and times (iproute2 tc/tc_util.c {@code sprint_rate()},
- * {@code sprint_size()}, {@code sprint_time()}), for {@link Tbf#dump()}.
+ * {@code sprint_size()}, {@code sprint_time()}), for {@link Qdisc#dump()}: the output side of the
+ * units {@link QdiscParams} parses.
  */
-final class TcFormat {
+public final class TcFormat {
     private static final String[] UNITS = {"", "K", "M", "G", "T"};
 
     private TcFormat() {
     }
 
     /** Mirrors {@code sprint_rate()} (SI units): {@code 1Mbit}, {@code 1500Kbit}, {@code 800bit}. */
-    static String rate(long bytesPerSec) {
+    public static String rate(long bytesPerSec) {
         long r = bytesPerSec << 3;
         int i = 0;
         for (; i < UNITS.length - 1; i++) {
@@ -24,8 +25,11 @@ final class TcFormat {
         return Long.toUnsignedString(r) + UNITS[i] + "bit";
     }
 
-    /** Mirrors {@code sprint_size()}: {@code 32Kb}, {@code 2Mb}, {@code 10000b}. */
-    static String size(long bytes) {
+    /**
+     * Mirrors {@code sprint_size()}: whole mebibytes (within 1 KiB) as {@code NMb}, whole kibibytes
+     * (within 16 bytes) as {@code NKb}, otherwise {@code Nb}: {@code 32Kb}, {@code 2Mb}, {@code 10000b}.
+     */
+    public static String size(long bytes) {
         double d = bytes;
         double mib = Math.rint(d / (1024 * 1024));
         if (bytes >= 1024 * 1024 && Math.abs(1024 * 1024 * mib - d) < 1024) return (long) mib + "Mb";
@@ -35,7 +39,7 @@ final class TcFormat {
     }
 
     /** Mirrors {@code sprint_time()} of a time in microseconds: {@code 1.5s}, {@code 50.0ms}, {@code 400us}. */
-    static String timeUs(long us) {
+    public static String timeUs(long us) {
         if (us >= 1_000_000) return String.format(Locale.ROOT, "%.1fs", us / 1e6);
         if (us >= 1000) return String.format(Locale.ROOT, "%.1fms", us / 1e3);
         return us + "us";

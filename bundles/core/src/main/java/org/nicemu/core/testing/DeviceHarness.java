@@ -1,0 +1,352 @@
+package org.nicemu.core.testing;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
+
+import org.nicemu.api.driver.DriverFactory;
+import org.nicemu.api.driver.NetDriver;
+import org.nicemu.api.emu.Device;
+import org.nicemu.api.emu.DeviceSpec;
+import org.nicemu.api.emu.Emulation;
+import org.nicemu.api.emu.Host;
+import org.nicemu.api.exec.EventLoop;
+import org.nicemu.api.nic.Nic;
+import org.nicemu.api.nic.NicConfig;
+import org.nicemu.api.nic.NicFactory;
+import org.nicemu.api.nic.NicPort;
+import org.nicemu.api.skb.SkBuff;
+import org.nicemu.api.skb.SkbAllocator;
+import org.nicemu.api.stats.CostCounters;
+import org.nicemu.api.wire.EthernetHeader;
+import org.nicemu.api.wire.Ipv4Header;
+import org.nicemu.api.wire.TcpHeader;
+import org.nicemu.api.wire.UdpHeader;
+import org.nicemu.core.dev.EmulationImpl;
+import org.nicemu.core.dev.Plugins;
+
+/**
+ * Runs a whole emulation in virtual time for driver, NIC and traffic-source tests, without OSGi:
+ * a real {@link EmulationImpl} driven on the caller's thread (no loop thread of its own), with its
+ * own {@link Plugins} registry to which the caller adds the NIC factory and the driver factories it
+ * wants (the core cannot depend on the bundles that provide them). Hosts and devices are made
+ * through the real device layer; frames come from {@link #udpFrame} and {@link #tcpTsoFrame};
+ * a {@link RecordingPort} keeps what reaches the wire.
+ *
+ * <p>The usual bed is one host with one device: {@link #oneDevice} adds host {@code h1} and device
+ * {@code eth0}, which {@link #host()}, {@link #dev()}, {@link #send}, {@link #stat} and the other
+ * instance shorthands then work on.
+ */
+public final class DeviceHarness {
+    /** 1 Gbit/s. */
+    public static final long GBIT = 1_000_000_000L;
+    /** The NIC's MAC address in {@link #nicConfig}. */
+    private static final byte[] MAC = {2, 0, 0, 0, 0, 1};
+    /** Source and destination IPv4 addresses of the built frames: 198.18.0.1 and 198.18.0.2. */
+    public static final int SRC_IP = 0xc6120001, DST_IP = 0xc6120002;
+
+    private final Plugins plugins = new Plugins();
+    private final EmulationImpl emu;
+    private Host host;
+    private Device dev;
+    private RecordingPort port;
+
+    /** An emulation named {@code t} in virtual time whose random streams derive from {@code seed}. */
+    public DeviceHarness(long seed) {
+        emu = new EmulationImpl("t", seed, true, plugins, false);
+    }
+
+    /** Registers the NIC model devices are built on. */
+    public DeviceHarness nic(NicFactory factory) {
+        plugins.setNicFactory(factory);
+        return this;
+    }
+
+    /** Registers a driver model. */
+    public DeviceHarness driver(DriverFactory factory) {
+        plugins.addDriver(factory);
+        return this;
+    }
+
+    /**
+     * Adds host {@code h1} with {@code cpus} CPUs and on it the device {@code spec}; they become
+     * {@link #host()} and {@link #dev()}.
+     */
+    public DeviceHarness oneDevice(int cpus, DeviceSpec spec) {
+        if (host != null) throw new IllegalStateException("oneDevice() was called already");
+        host = addHost("h1", cpus);
+        dev = host.addDevice(spec);
+        return this;
+    }
+
+    /** Attaches a new {@link RecordingPort} to {@link #dev()}; it becomes {@link #port()}. */
+    public DeviceHarness recording() {
+        port = new RecordingPort();
+        dev().attachPort(port);
+        return this;
+    }
+
+    /** The emulation; it is an {@link EmulationImpl}, to which a test that needs the loop itself may cast. */
+    public Emulation emulation() { return emu; }
+
+    /** Adds a host with {@code cpus} CPUs. */
+    public Host addHost(String name, int cpus) { return emu.addHost(name, cpus); }
+
+    /** The host of {@link #oneDevice}. */
+    public Host host() { return required(host); }
+
+    /** The device of {@link #oneDevice}. */
+    public Device dev() { return required(dev); }
+
+    /** The port of {@link #recording}. */
+    public RecordingPort port() { return required(port); }
+
+    private static <T> T required(T t) {
+        if (t == null) throw new IllegalStateException("not set up: call oneDevice() (and recording() for the port) first");
+        return t;
+    }
+
+    /**
+     * A NIC configuration with MTU 1500 and MAC 02:00:00:00:00:01.
+     *
+     * @param queues      TX queues
+     * @param ring        descriptors per TX ring
+     * @param rate        line rate, bit/s
+     * @param caps        {@code NicHardware.CAP_*} offloads
+     * @param arb         how the NIC chooses among rings
+     * @param preambleIfg the wire time counts preamble, FCS and inter-frame gap
+     * @param usecs       TX interrupt coalescing time, µs (0 = none)
+     * @param frames      TX interrupt coalescing count (0 = none)
+     */
+    public static NicConfig nicConfig(int queues, int ring, long rate, long caps, NicConfig.Arbitration arb,
+            boolean preambleIfg, long usecs, int frames) {
+        return new NicConfig(queues, ring, rate, 1500, MAC.clone(), caps, arb, preambleIfg, usecs, frames);
+    }
+
+    /**
+     * A {@link #nicConfig(int, int, long, long, NicConfig.Arbitration, boolean, long, int) NIC configuration}
+     * at 1 Gbit/s, round robin, with preamble and IFG counted.
+     */
+    public static NicConfig nicConfig(int queues, int ring, long caps, long usecs, int frames) {
+        return nicConfig(queues, ring, GBIT, caps, NicConfig.Arbitration.ROUND_ROBIN, true, usecs, frames);
+    }
+
+    // ---------------------------------------------------------------- the loop
+
+    /** Runs {@code r} as one event on the loop at the current time, then the softirqs it raised. */
+    public void inLoop(Runnable r) {
+        emu.loop().post(r);
+        run();
+    }
+
+    /** Runs {@code r} on the loop at emulated time {@code t}. */
+    public void at(long t, Runnable r) {
+        emu.loop().newTimer("test", r).arm(t);
+    }
+
+    /** Runs the loop up to and including emulated time {@code t}. */
+    public void runUntil(long t) {
+        emu.loopImpl().runUntil(t);
+    }
+
+    /** Runs what is due now (posted work, timers at the current time, softirqs). */
+    public void run() {
+        runUntil(now());
+    }
+
+    /** Runs only the work posted to the loop. */
+    public void runPosted() {
+        emu.loopImpl().runPosted();
+    }
+
+    public long now() { return emu.loop().now(); }
+
+    // ---------------------------------------------------------------- traffic
+
+    /** An Ethernet/IPv4/UDP frame from {@link #host()}'s allocator: see {@link #udpFrame}. */
+    public SkBuff udp(int id, int len, int hash) {
+        return udpFrame(host().allocator(), id, len, hash);
+    }
+
+    /** A TCP TSO skb from {@link #host()}'s allocator: see {@link #tcpTsoFrame}. */
+    public SkBuff tcpTso() {
+        return tcpTsoFrame(host().allocator());
+    }
+
+    /**
+     * Sends {@code n} UDP frames of {@code len} bytes with IP ids from {@code first} on {@link #dev()},
+     * in one event; frame {@code i} is hashed to TX queue {@code i % queues}.
+     */
+    public void send(int first, int n, int len, int queues) {
+        Device d = dev();
+        inLoop(() -> {
+            for (int i = first; i < first + n; i++) d.devQueueXmit(udp(i, len, hashFor(i % queues, queues)));
+        });
+    }
+
+    /** The ethtool counter {@code key} of {@link #dev()}; a missing counter fails the test. */
+    public long stat(String key) {
+        Long v = dev().ethtoolStats().get(key);
+        if (v == null) throw new AssertionError("no ethtool counter " + key + " in " + dev().ethtoolStats().keySet());
+        return v;
+    }
+
+    /**
+     * An Ethernet/IPv4/UDP frame of {@code len} bytes ({@code len >= 46}, 64 bytes of headroom) with
+     * IP id {@code id}, DF, a complete UDP checksum and the headers set; {@code hash} picks the TX
+     * queue (see {@link #hashFor}).
+     */
+    public static SkBuff udpFrame(SkbAllocator alloc, int id, int len, int hash) {
+        SkBuff s = alloc.allocSkb(len + 64);
+        s.reserve(64);
+        int d = s.put(len);
+        byte[] h = s.head();
+        EthernetHeader.write(h, d, 0x020000000002L, 0x020000000001L, EthernetHeader.ETH_P_IP);
+        Ipv4Header.write(h, d + 14, 0, len - 14, id & 0xffff, Ipv4Header.IP_DF, 64, Ipv4Header.IPPROTO_UDP, SRC_IP, DST_IP);
+        UdpHeader.write(h, d + 34, 1000, 2000, len - 34);
+        UdpHeader.setChecksum(h, d + 34, SRC_IP, DST_IP, len - 34);
+        s.resetMacHeader();
+        s.setNetworkHeader(14);
+        s.setTransportHeader(34);
+        s.protocol = EthernetHeader.ETH_P_IP;
+        s.hash = hash;
+        return s;
+    }
+
+    /**
+     * A TCP TSO skb: 4096 zero payload bytes after a 66-byte header (TCP with 12 option bytes), IP id
+     * 100, sequence 1000, MSS 1448, {@code CHECKSUM_PARTIAL}; 3 wire frames (1514, 1514, 1266 bytes).
+     * The partial checksum covers only the pseudo header, so the payload may be filled in afterwards.
+     */
+    public static SkBuff tcpTsoFrame(SkbAllocator alloc) {
+        int hdr = 14 + 20 + 32;
+        SkBuff skb = alloc.allocSkb(64 + hdr + 4096);
+        skb.reserve(64);
+        int d = skb.put(hdr + 4096);
+        byte[] h = skb.head();
+        EthernetHeader.write(h, d, 0x020000000002L, 0x020000000001L, EthernetHeader.ETH_P_IP);
+        Ipv4Header.write(h, d + 14, 0, 20 + 32 + 4096, 100, Ipv4Header.IP_DF, 64, Ipv4Header.IPPROTO_TCP, SRC_IP, DST_IP);
+        TcpHeader.write(h, d + 34, 40000, 5201, 1000, 2000, 32, TcpHeader.ACK | TcpHeader.PSH, 502);
+        h[d + 54] = 1;
+        h[d + 55] = 1;
+        h[d + 56] = 8;
+        h[d + 57] = 10;
+        skb.resetMacHeader();
+        skb.setNetworkHeader(14);
+        skb.setTransportHeader(34);
+        skb.protocol = EthernetHeader.ETH_P_IP;
+        TcpHeader.setPartialChecksum(h, d + 34, SRC_IP, DST_IP, 32 + 4096);
+        skb.ipSummed = SkBuff.CHECKSUM_PARTIAL;
+        skb.csumStart = skb.transportHeader;
+        skb.csumOffset = TcpHeader.CHECK;
+        skb.setGso(1448, 3, SkBuff.SKB_GSO_TCPV4);
+        return skb;
+    }
+
+    /** A hash that netdev_pick_tx() maps to queue {@code q} of {@code n}. */
+    public static int hashFor(int q, int n) {
+        return (int) ((((long) q << 32) + (1L << 32) / (2L * n)) / n);
+    }
+
+    // ---------------------------------------------------------------- stand-ins
+
+    /** A driver factory of {@code kind} that makes its drivers with {@code maker}; no usage text. */
+    public static DriverFactory driverFactory(String kind, Function<Map<String, String>, NetDriver> maker) {
+        return new DriverFactory() {
+            @Override public String kind() { return kind; }
+            @Override public NetDriver create(Map<String, String> params) { return maker.apply(params); }
+            @Override public String usage() { return ""; }
+        };
+    }
+
+    /**
+     * A NIC that only carries its configuration, for drivers that complete frames themselves and
+     * never post descriptors: no ring space, posts refused, nothing reclaimed, link up.
+     */
+    public static final class StubNicFactory implements NicFactory {
+        @Override
+        public Nic create(String name, NicConfig config, EventLoop loop, CostCounters counters) {
+            return new Nic() {
+                @Override public NicConfig config() { return config; }
+                @Override public int txRingFree(int q) { return 0; }
+                @Override public boolean txPost(int q, SkBuff skb) { return false; }
+                @Override public void txDoorbell(int q) { }
+                @Override public SkBuff txReclaim(int q) { return null; }
+                @Override public void txFlush(int q, Consumer<SkBuff> sink) { }
+                @Override public void requestIrq(Runnable h) { }
+                @Override public void freeIrq() { }
+                @Override public void irqEnable() { }
+                @Override public void irqDisable() { }
+                @Override public void setTxCoalesce(long u, int f) { }
+                @Override public boolean linkUp() { return true; }
+                @Override public Map<String, Long> ethtoolStats() { return new HashMap<>(); }
+                @Override public void attachPort(NicPort p) { }
+                @Override public void detachPort(NicPort p) { }
+                @Override public void setLink(boolean up) { }
+                @Override public void setRate(long bps) { }
+            };
+        }
+    }
+
+    /**
+     * A port that keeps a copy of every frame with its timestamp and TX queue, in the order they
+     * reached the wire. Frame ids for {@link #ids} are read with the function given at construction
+     * (by default the IPv4 id of an Ethernet/IPv4 frame).
+     */
+    public static final class RecordingPort implements NicPort {
+        private final List<byte[]> frames = new ArrayList<>();
+        private final List<Long> times = new ArrayList<>();
+        private final List<Integer> queues = new ArrayList<>();
+        private final ToIntFunction<byte[]> id;
+
+        /** Ids are the IPv4 id at offset 14. */
+        public RecordingPort() {
+            this(f -> Ipv4Header.id(f, 14));
+        }
+
+        /** Ids are what {@code id} reads from a frame. */
+        public RecordingPort(ToIntFunction<byte[]> id) {
+            this.id = id;
+        }
+
+        @Override
+        public void transmit(long ts, int q, byte[] f, int off, int len) {
+            frames.add(Arrays.copyOfRange(f, off, off + len));
+            times.add(ts);
+            queues.add(q);
+        }
+
+        @Override public void flush() { }
+        @Override public void close() { }
+        @Override public String describe() { return "test"; }
+
+        /** The frames' bytes. */
+        public List<byte[]> frames() { return Collections.unmodifiableList(frames); }
+
+        /** The frames' timestamps (their first bit on the wire), ns. */
+        public List<Long> times() { return Collections.unmodifiableList(times); }
+
+        /** The TX queue each frame came from. */
+        public List<Integer> queues() { return Collections.unmodifiableList(queues); }
+
+        /** The id of every frame. */
+        public List<Integer> ids() {
+            List<Integer> l = new ArrayList<>();
+            for (byte[] f : frames) l.add(id.applyAsInt(f));
+            return l;
+        }
+
+        /** The ids of the frames from TX queue {@code q}. */
+        public List<Integer> idsOfQueue(int q) {
+            List<Integer> l = new ArrayList<>();
+            for (int i = 0; i < frames.size(); i++) if (queues.get(i) == q) l.add(id.applyAsInt(frames.get(i)));
+            return l;
+        }
+    }
+}
