@@ -202,6 +202,7 @@ public final class EmulationImpl implements Emulation {
         closed = true;
         loop.requestStop();
         LockSupport.unpark(thread);
+        if (Thread.currentThread() == thread) return; // closed from a loop task: the thread ends after it
         try {
             thread.join(30_000);
         } catch (InterruptedException e) {
