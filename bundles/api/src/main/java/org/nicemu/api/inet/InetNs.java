@@ -1,0 +1,43 @@
+package org.nicemu.api.inet;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The IPv4 state of one host (the ipv4 part of {@code struct net}): addresses, routes, neighbours,
+ * counters and the ipv4 sysctls. It belongs to the host, not to the IP bundle, so it survives a
+ * swap of the IP layer. Loop thread only.
+ */
+public final class InetNs {
+    public final Fib fib = new Fib();
+    public final NeighTable neigh = new NeighTable();
+    public final List<InetAddr> addrs = new ArrayList<>();
+    public final IpCounters counters = new IpCounters();
+    /** Next IP ID ({@code ip_idents} simplified to one counter per host). */
+    public int ipIdent;
+    /** net.ipv4.ip_default_ttl. */
+    public int ipDefaultTtl = 64;
+    /** net.ipv4.ip_forward. */
+    public boolean ipForward;
+    /** net.ipv4.ipfrag_time and ipfrag_high_thresh. */
+    public long ipfragTimeNanos = 30_000_000_000L;
+    public long ipfragHighThreshBytes = 4 * 1024 * 1024;
+    /** net.ipv4.neigh.default.*: base_reachable_time_ms, retrans_time_ms, ucast/mcast_solicit, unres_qlen. */
+    public long neighBaseReachableNanos = 30_000_000_000L;
+    public long neighRetransNanos = 1_000_000_000L;
+    public int neighUcastSolicit = 3;
+    public int neighMcastSolicit = 3;
+    public int neighUnresQlen = 101;
+
+    /** The first address of {@code dev}, or null. */
+    public InetAddr addrOf(String dev) {
+        for (InetAddr a : addrs) if (a.dev().equals(dev)) return a;
+        return null;
+    }
+
+    /** True when {@code ip} is one of this host's addresses (inet_addr_type() == RTN_LOCAL). */
+    public boolean isLocal(int ip) {
+        for (InetAddr a : addrs) if (a.addr() == ip) return true;
+        return false;
+    }
+}

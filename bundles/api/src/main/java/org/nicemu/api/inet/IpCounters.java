@@ -1,0 +1,36 @@
+package org.nicemu.api.inet;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The IPv4, ICMP and ARP counters of one host, named as in {@code /proc/net/snmp} (Ip:, Icmp:) and
+ * {@code nstat}. Plain long fields incremented on the loop.
+ */
+public final class IpCounters {
+    public long inReceives, inHdrErrors, inAddrErrors, inUnknownProtos, inDiscards, inDelivers, inTruncatedPkts, inCsumErrors;
+    public long outRequests, outDiscards, outNoRoutes, forwDatagrams;
+    public long reasmTimeout, reasmReqds, reasmOks, reasmFails, fragOks, fragFails, fragCreates;
+    public long icmpInMsgs, icmpInEchos, icmpInEchoReps, icmpInDestUnreachs, icmpInErrors;
+    public long icmpOutMsgs, icmpOutEchos, icmpOutEchoReps, icmpOutDestUnreachs;
+    public long arpRequestsIn, arpRepliesIn, arpRequestsOut, arpRepliesOut, arpUnresolvedDrops, arpGratuitousIn;
+
+    /** A copy by /proc/net/snmp name. */
+    public Map<String, Long> snapshot() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("IpInReceives", inReceives); m.put("IpInHdrErrors", inHdrErrors); m.put("IpInAddrErrors", inAddrErrors);
+        m.put("IpInUnknownProtos", inUnknownProtos); m.put("IpInDiscards", inDiscards); m.put("IpInDelivers", inDelivers);
+        m.put("IpExtInTruncatedPkts", inTruncatedPkts); m.put("IpExtInCsumErrors", inCsumErrors);
+        m.put("IpOutRequests", outRequests); m.put("IpOutDiscards", outDiscards); m.put("IpOutNoRoutes", outNoRoutes);
+        m.put("IpForwDatagrams", forwDatagrams);
+        m.put("IpReasmTimeout", reasmTimeout); m.put("IpReasmReqds", reasmReqds); m.put("IpReasmOKs", reasmOks);
+        m.put("IpReasmFails", reasmFails); m.put("IpFragOKs", fragOks); m.put("IpFragFails", fragFails); m.put("IpFragCreates", fragCreates);
+        m.put("IcmpInMsgs", icmpInMsgs); m.put("IcmpInEchos", icmpInEchos); m.put("IcmpInEchoReps", icmpInEchoReps);
+        m.put("IcmpInDestUnreachs", icmpInDestUnreachs); m.put("IcmpInErrors", icmpInErrors);
+        m.put("IcmpOutMsgs", icmpOutMsgs); m.put("IcmpOutEchos", icmpOutEchos); m.put("IcmpOutEchoReps", icmpOutEchoReps);
+        m.put("IcmpOutDestUnreachs", icmpOutDestUnreachs);
+        m.put("ArpRequestsIn", arpRequestsIn); m.put("ArpRepliesIn", arpRepliesIn); m.put("ArpRequestsOut", arpRequestsOut);
+        m.put("ArpRepliesOut", arpRepliesOut); m.put("ArpUnresolvedDrops", arpUnresolvedDrops); m.put("ArpGratuitousIn", arpGratuitousIn);
+        return m;
+    }
+}
