@@ -221,7 +221,10 @@ final class CommandEngine {
             if (c.stats()) {
                 Map<String, Long> s = d.stats();
                 sb.append("    RX:  bytes packets errors dropped  missed   mcast\n");
-                sb.append(String.format(Locale.ROOT, "    %10d %7d %6d %7d %7d %7d%n", 0, 0, 0, 0, 0, 0));
+                Map<String, Long> nic = d.nic().ethtoolStats();
+                sb.append(String.format(Locale.ROOT, "    %10d %7d %6d %7d %7d %7d%n", s.getOrDefault("rx_bytes", 0L),
+                        s.getOrDefault("rx_packets", 0L), nic.getOrDefault("rx_length_errors", 0L), s.getOrDefault("rx_dropped", 0L),
+                        nic.getOrDefault("rx_missed", 0L), 0));
                 sb.append("    TX:  bytes packets errors dropped carrier collsns\n");
                 sb.append(String.format(Locale.ROOT, "    %10d %7d %6d %7d %7d %7d%n", s.getOrDefault("tx_bytes", 0L), s.getOrDefault("tx_packets", 0L),
                         0, s.getOrDefault("tx_dropped", 0L), 0, 0));

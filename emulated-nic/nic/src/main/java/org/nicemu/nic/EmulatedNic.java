@@ -8,10 +8,12 @@ import java.util.function.Consumer;
 
 import org.nicemu.api.exec.EventLoop;
 import org.nicemu.api.exec.Timer;
+import org.nicemu.api.nic.FrameReceiver;
 import org.nicemu.api.nic.Nic;
 import org.nicemu.api.nic.NicConfig;
 import org.nicemu.api.nic.NicHardware;
 import org.nicemu.api.nic.NicPort;
+import org.nicemu.api.nic.PortBinding;
 import org.nicemu.api.skb.SkBuff;
 import org.nicemu.api.stats.CostCounters;
 import org.nicemu.api.wire.EthernetHeader;
@@ -20,9 +22,10 @@ import org.nicemu.api.wire.Gso;
 /**
  * The emulated multi-queue NIC: TX descriptor rings with doorbells, a TX engine that arbitrates
  * between rings and serializes frames at the line rate, hardware TSO/USO and checksum offload, TX
- * completions with interrupt coalescing, link state and {@code ethtool -S} counters. It plays the
- * role of the silicon behind a driver such as ixgbe or mlx5 (their TX descriptor ring, tail
- * register, TX DMA engine and interrupt throttling), not of any kernel function.
+ * completions with interrupt coalescing, RX rings filled with the driver's buffers, RSS, RX
+ * interrupt coalescing, link state and {@code ethtool -S} counters. It plays the role of the
+ * silicon behind a driver such as ixgbe or mlx5 (their descriptor rings, tail registers, DMA
+ * engines, RSS and interrupt throttling), not of any kernel function.
  *
  * <p><b>TX engine.</b> While the link is up and some ring has visible descriptors, the NIC picks a
  * ring by {@link NicConfig#arbitration()} (round robin: one descriptor per ring in turn; strict
@@ -43,15 +46,28 @@ import org.nicemu.api.wire.Gso;
  * in a separate event at the same emulated time (zero DMA latency), so all doorbells written during
  * one event are seen together by the arbiter and no port is called from inside a driver call.
  *
- * <p><b>Interrupts.</b> Each completion is counted; the interrupt is asserted when
+ * <p><b>Receive.</b> {@link #receive} (a frame from a port, e.g. a virtual wire) computes the RSS
+ * hash and RX queue ({@link Rss}: Toeplitz hash of the IPv4 2- or 4-tuple under a key drawn from
+ * {@code loop.random("rss:" + name)}), shows the frame to every port ({@link NicPort#received}),
+ * then drops it as {@code rx_length_errors} if shorter than 14 bytes or longer than MTU + 14 (or
+ * longer than the posted buffer's room), as {@code rx_missed} if the RX ring has no empty buffer,
+ * and otherwise copies it into the oldest empty buffer (zero DMA latency), completes it and counts
+ * an RX completion for the interrupt. While the link is down nothing is received
+ * ({@code rx_link_down}).
+ *
+ * <p><b>Interrupts.</b> One line for TX and RX (one vector, as a combined queue vector). Each TX
+ * completion is counted; the TX cause of the interrupt is asserted when
  * {@code txCoalesceFrames} completions are pending, or {@code txCoalesceUsecs} after the first
  * pending completion, whichever comes first; with both 0 every completion asserts it (tx-frames
  * alone, without tx-usecs, may leave fewer than tx-frames completions unsignalled, as on real
  * hardware). A link change asserts it too (the link status change cause). An asserted interrupt
  * is delivered to the {@link #requestIrq} handler when unmasked; while masked it stays latched and
  * is delivered by {@link #irqEnable()} in a new event at the same time (never re-entrantly).
- * Delivery resets the pending count and is counted in {@link CostCounters#hardIrq} and
- * {@code tx_irqs}.
+ * Each received frame is counted likewise and asserts the RX cause by rx-frames / rx-usecs
+ * ({@link #setRxCoalesce}, both 0 by default: every frame). Frames arriving from a port assert it
+ * inside the port's event, so it is delivered in a new event at the same time.
+ * Delivery resets both pending counts and is counted in {@link CostCounters#hardIrq}, {@code irqs},
+ * and {@code tx_irqs} / {@code rx_irqs} by cause (TX completion or link change / received frames).
  *
  * <p><b>Flush.</b> {@link #txFlush} is a ring reset: descriptors not yet sent go back to the caller;
  * the descriptor being sent is completed at once if all its frames are already on the wire (the
@@ -74,13 +90,19 @@ public final class EmulatedNic implements Nic {
     private final EventLoop loop;
     private final CostCounters counters;
     private final TxRing[] rings;
+    private final RxRing[] rxRings;
+    private final Rss rss;
+    private final FrameReceiver receiver = this::receive;
+    private final PortBinding binding;
     private final byte[] frame = new byte[FRAME_BUFFER];
     private final int overhead;
     /** Serialization-done (and doorbell fetch) event of the TX engine. */
     private final Timer txTimer;
     /** tx-usecs coalescing timer. */
     private final Timer coalesceTimer;
-    /** Delivers a latched interrupt outside the caller's stack (irqEnable, flush, link change). */
+    /** rx-usecs coalescing timer. */
+    private final Timer rxCoalesceTimer;
+    /** Delivers a latched interrupt outside the caller's stack (irqEnable, flush, link change, receive). */
     private final Timer irqTimer;
     private NicPort[] ports = new NicPort[0];
 
@@ -88,6 +110,9 @@ public final class EmulatedNic implements Nic {
     private long rate;
     private long coalesceUsecs;
     private int coalesceFrames;
+    private long rxCoalesceUsecs;
+    private int rxCoalesceFrames;
+    private int rssQueues;
 
     // TX engine state
     /** A frame is being serialized. */
@@ -109,9 +134,18 @@ public final class EmulatedNic implements Nic {
     private boolean irqEnabled;
     private boolean irqLatched;
     private int pendingCompletions;
+    private int rxPending;
+    /** Causes asserted since the last delivery: {@link #CAUSE_TX}, {@link #CAUSE_RX}, {@link #CAUSE_LINK}. */
+    private int irqCauses;
+    private static final int CAUSE_TX = 1, CAUSE_RX = 2, CAUSE_LINK = 4;
 
     // device-wide counters
     private long irqs;
+    private long txIrqs;
+    private long rxIrqs;
+    private long rxLengthErrors;
+    private long rxLinkDown;
+    private long rxPortErrors;
     private long linkDownStalls;
     private long linkChanges;
     private long portErrors;
@@ -135,9 +169,24 @@ public final class EmulatedNic implements Nic {
         this.coalesceFrames = config.txCoalesceFrames();
         this.rings = new TxRing[config.numTxQueues()];
         for (int i = 0; i < rings.length; i++) rings[i] = new TxRing(i, config.txRingSize());
+        this.rxRings = new RxRing[config.numRxQueues()];
+        for (int i = 0; i < rxRings.length; i++) rxRings[i] = new RxRing(i, config.rxRingSize());
+        this.rssQueues = rxRings.length;
+        this.rss = new Rss(Rss.randomKey(loop.random("rss:" + name)), rssQueues);
         this.txTimer = loop.newTimer(name + " tx", this::onTxTimer);
         this.coalesceTimer = loop.newTimer(name + " tx-usecs", this::onCoalesceTimer);
+        this.rxCoalesceTimer = loop.newTimer(name + " rx-usecs", this::onRxCoalesceTimer);
         this.irqTimer = loop.newTimer(name + " irq", this::deliverIrq);
+        this.binding = new Binding();
+    }
+
+    /** What attached ports learn about this NIC. */
+    private final class Binding implements PortBinding {
+        @Override public String nicName() { return name; }
+        @Override public FrameReceiver receiver() { return receiver; }
+        @Override public EventLoop loop() { return loop; }
+        @Override public NicConfig config() { return config; }
+        @Override public long serializationNanos(int len) { return (long) (len + overhead) * 8 * NANOS_PER_SEC / rate; }
     }
 
     private static void checkRate(long bps) {
@@ -360,24 +409,169 @@ public final class EmulatedNic implements Nic {
         r.descriptors++;
         pendingCompletions++;
         if (coalesceFrames == 0 && coalesceUsecs == 0) {
-            assertIrq();
+            assertIrq(CAUSE_TX);
         } else if (coalesceFrames > 0 && pendingCompletions >= coalesceFrames) {
-            assertIrq();
+            assertIrq(CAUSE_TX);
         } else if (coalesceUsecs > 0 && pendingCompletions == 1 && !irqLatched) {
             coalesceTimer.arm(loop.now() + coalesceUsecs * 1000L);
         }
     }
 
+    // ================================================================ receive
+
+    private RxRing rxRing(int queue) {
+        if (queue < 0 || queue >= rxRings.length) throw new IllegalArgumentException(name + ": RX queue " + queue + " out of 0.." + (rxRings.length - 1));
+        return rxRings[queue];
+    }
+
+    @Override
+    public int rxRingFree(int queue) { return rxRing(queue).free(); }
+
+    @Override
+    public boolean rxPost(int queue, SkBuff emptySkb) {
+        Objects.requireNonNull(emptySkb, "emptySkb");
+        RxRing r = rxRing(queue);
+        if (emptySkb.len() != 0) throw new IllegalArgumentException(name + ": RX buffers must be empty skbs, got " + emptySkb);
+        if (r.free() == 0) return false;
+        r.slots[r.tail & r.mask] = emptySkb;
+        r.tail++;
+        r.posted++;
+        return true;
+    }
+
+    @Override
+    public SkBuff rxReclaim(int queue) {
+        RxRing r = rxRing(queue);
+        if (r.clean == r.head) return null;
+        int i = r.clean & r.mask;
+        SkBuff skb = r.slots[i];
+        r.slots[i] = null;
+        r.clean++;
+        return skb;
+    }
+
+    @Override
+    public void rxFlush(int queue, Consumer<SkBuff> sink) {
+        RxRing r = rxRing(queue);
+        int end = r.tail;
+        for (int idx = r.clean; idx != end; idx++) {
+            int i = idx & r.mask;
+            SkBuff skb = r.slots[i];
+            r.slots[i] = null;
+            if (idx - r.head < 0) r.flushedFrames++;
+            sink.accept(skb);
+        }
+        r.clean = end;
+        r.head = end;
+        r.tail = end;
+    }
+
+    @Override
+    public void setRxCoalesce(long usecs, int frames) {
+        if (usecs < 0 || usecs > 10_000_000L) throw new IllegalArgumentException("rx-usecs must be 0..10000000, got " + usecs);
+        if (frames < 0) throw new IllegalArgumentException("rx-frames must be >= 0, got " + frames);
+        rxCoalesceUsecs = usecs;
+        rxCoalesceFrames = frames;
+        if (rxPending > 0 && !irqLatched) {
+            if ((usecs == 0 && frames == 0) || (frames > 0 && rxPending >= frames)) {
+                assertIrq(CAUSE_RX);
+                scheduleIrqDelivery();
+            } else if (usecs > 0) {
+                rxCoalesceTimer.arm(loop.now() + usecs * 1000L);
+            } else {
+                rxCoalesceTimer.cancel();
+            }
+        }
+    }
+
+    /** Current rx-usecs. */
+    public long rxCoalesceUsecs() { return rxCoalesceUsecs; }
+
+    /** Current rx-frames. */
+    public int rxCoalesceFrames() { return rxCoalesceFrames; }
+
+    @Override
+    public void setRssQueues(int n) {
+        if (n < 1 || n > rxRings.length) throw new IllegalArgumentException(name + ": RSS queues must be 1.." + rxRings.length + ", got " + n);
+        rssQueues = n;
+        rss.setQueues(n);
+    }
+
+    /** The RX queue RSS picks for this frame (Ethernet header first), without receiving it. */
+    public int rssQueue(byte[] frame, int off, int len) {
+        return rss.classify(frame, off, len);
+    }
+
+    @Override
+    public void receive(long timestampNanos, byte[] frame, int off, int len) {
+        Objects.checkFromIndexSize(off, len, frame.length);
+        if (!link) {
+            rxLinkDown++;
+            return;
+        }
+        int q = rss.classify(frame, off, len);
+        int hash = rss.hash;
+        boolean l4 = rss.l4;
+        NicPort[] ps = ports;
+        for (NicPort p : ps) {
+            try {
+                p.received(timestampNanos, q, frame, off, len);
+            } catch (RuntimeException e) {
+                rxPortErrors++;
+            }
+        }
+        if (len < EthernetHeader.ETH_HLEN || len > config.mtu() + EthernetHeader.ETH_HLEN) {
+            rxLengthErrors++;
+            return;
+        }
+        RxRing r = rxRings[q];
+        if (!r.hasEmpty()) {
+            r.missed++;
+            return;
+        }
+        int i = r.head & r.mask;
+        SkBuff skb = r.slots[i];
+        if (skb.tailroom() < len) {
+            rxLengthErrors++;
+            return;
+        }
+        int at = skb.put(len);
+        System.arraycopy(frame, off, skb.head(), at, len);
+        skb.hash = hash;
+        skb.l4Hash = l4;
+        skb.queueMapping = q;
+        skb.tstamp = timestampNanos;
+        r.head++;
+        r.packets++;
+        r.bytes += len;
+        rxPending++;
+        if (rxCoalesceFrames == 0 && rxCoalesceUsecs == 0) {
+            assertIrq(CAUSE_RX);
+        } else if (rxCoalesceFrames > 0 && rxPending >= rxCoalesceFrames) {
+            assertIrq(CAUSE_RX);
+        } else if (rxCoalesceUsecs > 0 && rxPending == 1 && !irqLatched) {
+            rxCoalesceTimer.arm(loop.now() + rxCoalesceUsecs * 1000L);
+        }
+        scheduleIrqDelivery();
+    }
+
     // ================================================================ interrupts
 
-    /** The interrupt condition is met: latch it until it can be delivered. */
-    private void assertIrq() {
+    /** The interrupt condition is met: latch it until it can be delivered (the one vector serves every cause). */
+    private void assertIrq(int cause) {
         irqLatched = true;
+        irqCauses |= cause;
         coalesceTimer.cancel();
+        rxCoalesceTimer.cancel();
     }
 
     private void onCoalesceTimer() {
-        if (pendingCompletions > 0) assertIrq();
+        if (pendingCompletions > 0) assertIrq(CAUSE_TX);
+        deliverIrq();
+    }
+
+    private void onRxCoalesceTimer() {
+        if (rxPending > 0) assertIrq(CAUSE_RX);
         deliverIrq();
     }
 
@@ -386,7 +580,12 @@ public final class EmulatedNic implements Nic {
         if (!irqLatched || !irqEnabled || irqHandler == null) return;
         irqLatched = false;
         pendingCompletions = 0;
+        rxPending = 0;
+        int causes = irqCauses;
+        irqCauses = 0;
         irqs++;
+        if ((causes & (CAUSE_TX | CAUSE_LINK)) != 0) txIrqs++;
+        if ((causes & CAUSE_RX) != 0) rxIrqs++;
         counters.hardIrq++;
         irqHandler.run();
     }
@@ -429,7 +628,7 @@ public final class EmulatedNic implements Nic {
         coalesceFrames = frames;
         if (pendingCompletions > 0 && !irqLatched) {
             if ((usecs == 0 && frames == 0) || (frames > 0 && pendingCompletions >= frames)) {
-                assertIrq();
+                assertIrq(CAUSE_TX);
                 scheduleIrqDelivery();
             } else if (usecs > 0) {
                 coalesceTimer.arm(loop.now() + usecs * 1000L);
@@ -455,7 +654,7 @@ public final class EmulatedNic implements Nic {
         if (up == link) return;
         link = up;
         linkChanges++;
-        assertIrq(); // link status change cause
+        assertIrq(CAUSE_LINK); // link status change cause
         scheduleIrqDelivery();
         if (up) {
             stalled = false;
@@ -477,6 +676,7 @@ public final class EmulatedNic implements Nic {
     public void attachPort(NicPort port) {
         Objects.requireNonNull(port, "port");
         for (NicPort p : ports) if (p == port) return;
+        port.bind(binding); // may refuse: then nothing is attached
         NicPort[] n = Arrays.copyOf(ports, ports.length + 1);
         n[ports.length] = port;
         ports = n;
@@ -490,6 +690,7 @@ public final class EmulatedNic implements Nic {
                 System.arraycopy(ports, 0, n, 0, i);
                 System.arraycopy(ports, i + 1, n, i, ports.length - i - 1);
                 ports = n;
+                port.unbind();
                 port.flush();
                 return;
             }
@@ -518,11 +719,30 @@ public final class EmulatedNic implements Nic {
         m.put("tx_padded", padded);
         m.put("tx_flushed", flushed);
         m.put("tx_malformed", malformed);
-        m.put("tx_irqs", irqs);
+        m.put("tx_irqs", txIrqs);
         m.put("tx_link_down_stalls", linkDownStalls);
         m.put("link_changes", linkChanges);
         m.put("tx_port_errors", portErrors);
         m.put("tx_wire_busy_ns", wireBusyNanos);
+        long rxPackets = 0, rxBytes = 0, rxMissed = 0, rxFlushed = 0;
+        for (RxRing r : rxRings) {
+            rxPackets += r.packets;
+            rxBytes += r.bytes;
+            rxMissed += r.missed;
+            rxFlushed += r.flushedFrames;
+        }
+        m.put("rx_packets", rxPackets);
+        m.put("rx_bytes", rxBytes);
+        m.put("rx_missed", rxMissed);
+        m.put("rx_length_errors", rxLengthErrors);
+        m.put("rx_link_down", rxLinkDown);
+        m.put("rx_flushed", rxFlushed);
+        m.put("rx_irqs", rxIrqs);
+        m.put("rx_port_errors", rxPortErrors);
+        m.put("irqs", irqs);
+        m.put("rx_coalesce_usecs", rxCoalesceUsecs);
+        m.put("rx_coalesce_frames", (long) rxCoalesceFrames);
+        m.put("rss_queues", (long) rssQueues);
         for (TxRing r : rings) {
             String p = "tx_queue_" + r.index + "_";
             m.put(p + "packets", r.packets);
@@ -534,11 +754,21 @@ public final class EmulatedNic implements Nic {
             m.put(p + "doorbells", r.doorbells);
             m.put(p + "ring_used", (long) (r.tail - r.clean));
         }
+        for (RxRing r : rxRings) {
+            String p = "rx_queue_" + r.index + "_";
+            m.put(p + "packets", r.packets);
+            m.put(p + "bytes", r.bytes);
+            m.put(p + "missed", r.missed);
+            m.put(p + "posted", r.posted);
+            m.put(p + "filled", (long) (r.head - r.clean));
+            m.put(p + "empty", (long) (r.tail - r.head));
+        }
         return m;
     }
 
     @Override
     public String toString() {
-        return "nic " + name + " " + rings.length + "x" + config.txRingSize() + " @" + rate + " bit/s";
+        return "nic " + name + " tx " + rings.length + "x" + config.txRingSize() + " rx " + rxRings.length + "x"
+                + config.rxRingSize() + " @" + rate + " bit/s";
     }
 }

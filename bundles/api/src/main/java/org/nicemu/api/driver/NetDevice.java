@@ -13,6 +13,9 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface NetDevice {
+    /** netif_rx() / netif_receive_skb() return values (include/linux/netdevice.h). */
+    int NET_RX_SUCCESS = 0, NET_RX_DROP = 1;
+
     String name();
 
     EventLoop loop();
@@ -65,6 +68,29 @@ public interface NetDevice {
 
     /** napi_complete_done(): ends polling; returns false if polling must go on. */
     boolean napiCompleteDone(int workDone);
+
+    /**
+     * Mirrors {@code napi_gro_receive()} (without GRO) → {@code netif_receive_skb()}: called from the
+     * NAPI poll function with a filled RX buffer (skb->data at the Ethernet header, len = frame
+     * length, hash/queue_mapping/tstamp as the NIC set them). The core runs {@code eth_type_trans()}
+     * (a driver would call it first; here the core does) and {@code __netif_receive_skb_core()},
+     * which delivers it to the host's packet handler for its EtherType or frees it as a counted drop.
+     * Takes the skb. Counts the device's rx_packets/rx_bytes.
+     */
+    void netifReceiveSkb(SkBuff skb);
+
+    /**
+     * Mirrors {@code netif_rx()} for drivers without NAPI, typically from the interrupt handler:
+     * {@code eth_type_trans()}, then {@code enqueue_to_backlog()} on the current CPU's
+     * {@code softnet_data.input_pkt_queue}, processed by the backlog NAPI ({@code process_backlog()})
+     * in the NET_RX softirq. When the queue already holds more than {@code net.core.netdev_max_backlog}
+     * frames the skb is freed and counted (reason cpu-backlog). Takes the skb. Returns
+     * {@link #NET_RX_SUCCESS} or {@link #NET_RX_DROP}.
+     */
+    int netifRx(SkBuff skb);
+
+    /** The number of RX queues of the device (dev->real_num_rx_queues): the NIC's RX queue count. */
+    int realNumRxQueues();
 
     /** netif_carrier_on(). */
     void netifCarrierOn();

@@ -26,12 +26,13 @@ public interface NetDriver {
      */
     void probe(NetDevice dev, NicHardware hw) throws DriverException;
 
-    /** Mirrors ndo_open(): enables NAPI and interrupts, starts the TX queues. */
+    /** Mirrors ndo_open(): fills the RX rings with empty buffers, enables NAPI and interrupts, starts the TX queues. */
     void ndoOpen();
 
     /**
      * Mirrors ndo_stop(): stops the TX queues, disables interrupts and drains the rings; skbs the
-     * hardware had not sent are freed with reason ring-flush, completed ones are consumed.
+     * hardware had not sent are freed with reason ring-flush, completed ones are consumed; RX
+     * buffers are taken back ({@code rxFlush}) and freed.
      */
     void ndoStop();
 
@@ -50,7 +51,10 @@ public interface NetDriver {
         return -1;
     }
 
-    /** The NAPI poll function: cleans completed TX descriptors, at most {@code budget}; returns work done. */
+    /**
+     * The NAPI poll function: cleans completed TX descriptors and received frames (handed to
+     * {@link NetDevice#netifReceiveSkb}), at most {@code budget} in all; returns work done.
+     */
     int napiPoll(int budget);
 
     /** Unbinds (the remove function): frees the IRQ. The device is already stopped. */

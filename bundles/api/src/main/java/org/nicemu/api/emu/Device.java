@@ -69,12 +69,16 @@ public interface Device {
     /** Carrier: plugs or unplugs the emulated cable. */
     void setLink(boolean up);
 
-    /** Connects a port to the NIC. */
+    /** Connects a port to the NIC (it is bound first: a wire end delivers received frames to this device's NIC). */
     void attachPort(NicPort port);
 
     List<NicPort> ports();
 
-    /** Device counters, ip -s link style: tx_packets, tx_bytes, tx_dropped... */
+    /**
+     * Device counters, ip -s link style: tx_packets, tx_bytes, tx_dropped, rx_packets, rx_bytes
+     * (whole frames, Ethernet header included, as the driver handed them up), rx_dropped (frames
+     * the stack dropped after the driver: no handler, other host, backlog full, device down).
+     */
     Map<String, Long> stats();
 
     /** Drops at this device (qdisc, device layer and driver) by reason. */

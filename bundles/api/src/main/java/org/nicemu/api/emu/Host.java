@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.nicemu.api.exec.EventLoop;
 import org.nicemu.api.exec.Workqueues;
+import org.nicemu.api.net.PacketHandler;
 import org.nicemu.api.skb.SkbAllocator;
 import org.nicemu.api.stats.CostCounters;
 import org.osgi.annotation.versioning.ProviderType;
@@ -35,7 +36,19 @@ public interface Host {
 
     List<Device> devices();
 
-    /** sysctl values (net.core.dev_weight, net.core.default_qdisc, net.core.busy_poll...). */
+    /**
+     * Mirrors {@code dev_add_pack()}: frames with EtherType {@code etherType} (e.g. 0x0800) received
+     * on any device of this host are delivered to {@code h} by {@code __netif_receive_skb_core()}.
+     * Several handlers per EtherType are called in registration order, each with its own reference.
+     * Adding the same handler twice for one EtherType has no effect. Frames for which no handler is
+     * registered are dropped with reason unhandled-proto.
+     */
+    void addPacketHandler(int etherType, PacketHandler h);
+
+    /** Mirrors {@code dev_remove_pack()}; unknown handlers are ignored. */
+    void removePacketHandler(int etherType, PacketHandler h);
+
+    /** sysctl values (net.core.dev_weight, net.core.default_qdisc, net.core.netdev_max_backlog...). */
     Map<String, String> sysctls();
 
     /** Sets a sysctl; unknown keys or bad values give IllegalArgumentException naming what is accepted. */

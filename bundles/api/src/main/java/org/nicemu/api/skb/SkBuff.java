@@ -14,6 +14,12 @@ public final class SkBuff {
     public static final int SKB_GSO_TCPV4 = 1, SKB_GSO_UDP_L4 = 1 << 17;
     /** fclone states (enum sk_buff_fclones). */
     public static final byte SKB_FCLONE_UNAVAILABLE = 0, SKB_FCLONE_ORIG = 1, SKB_FCLONE_CLONE = 2;
+    /**
+     * skb->pkt_type values (include/uapi/linux/if_packet.h), set on receive by eth_type_trans():
+     * to us, link-layer broadcast, link-layer multicast, to another host, outgoing, looped back.
+     */
+    public static final byte PACKET_HOST = 0, PACKET_BROADCAST = 1, PACKET_MULTICAST = 2, PACKET_OTHERHOST = 3,
+            PACKET_OUTGOING = 4, PACKET_LOOPBACK = 5;
     /** Size of the control block (skb->cb). */
     public static final int CB_SIZE = 48;
 
@@ -37,7 +43,9 @@ public final class SkBuff {
     public int macHeader = -1, networkHeader = -1, transportHeader = -1;
     /** skb->protocol: the EtherType, e.g. 0x0800. */
     public int protocol;
-    /** skb->queue_mapping: the TX queue chosen by netdev_pick_tx(). */
+    /** skb->pkt_type: {@link #PACKET_HOST} etc., set on receive by eth_type_trans(). */
+    public byte pktType;
+    /** skb->queue_mapping: the TX queue chosen by netdev_pick_tx(); on receive, the RX queue (skb_record_rx_queue()). */
     public int queueMapping;
     /** skb->priority (TC_PRIO_*), selects the pfifo_fast band through the priomap. */
     public int priority;

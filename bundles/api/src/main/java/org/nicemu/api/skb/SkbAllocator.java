@@ -112,6 +112,7 @@ public final class SkbAllocator {
         skb.networkHeader = -1;
         skb.transportHeader = -1;
         skb.protocol = 0;
+        skb.pktType = SkBuff.PACKET_HOST;
         skb.queueMapping = 0;
         skb.priority = 0;
         skb.hash = 0;
@@ -165,6 +166,7 @@ public final class SkbAllocator {
         n.networkHeader = o.networkHeader;
         n.transportHeader = o.transportHeader;
         n.protocol = o.protocol;
+        n.pktType = o.pktType;
         n.queueMapping = o.queueMapping;
         n.priority = o.priority;
         n.hash = o.hash;

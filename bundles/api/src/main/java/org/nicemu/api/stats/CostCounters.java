@@ -28,6 +28,9 @@ public final class CostCounters {
     public long txQueueStop;
     public long txQueueWake;
     public long txPickTx;
+    // receive queues: netif_rx -> enqueue_to_backlog (softnet_data.input_pkt_queue)
+    public long rxBacklogEnqueue;
+    public long rxBacklogDrop;
     // memory copy: sk_stream_alloc_skb, skb_clone, __pskb_copy_fclone, skb_copy, skb_add_data_nocache
     public long skbAlloc;
     public long skbClone;
@@ -52,6 +55,11 @@ public final class CostCounters {
     public long schDirectXmitPackets;
     public long devHardStartXmitPackets;
     public long devHardStartXmitBytes;
+    // data transmission, receive side: netif_receive_skb / netif_rx entries, deliver_skb to handlers
+    public long netifReceiveSkbPackets;
+    public long netifReceiveSkbBytes;
+    public long netifRxPackets;
+    public long ptypeDeliver;
 
     /** Copies all counters, grouped by category, for summaries and the shell. */
     public Map<String, Map<String, Long>> snapshot() {
@@ -61,7 +69,8 @@ public final class CostCounters {
         m.put("context_switches", map("context_switch", contextSwitches, "schedule", scheduleCalls));
         m.put("workqueues", map("queued", workQueued, "already_pending", workAlreadyPending, "executed", workExecuted));
         m.put("transmit_queues", map("enqueue", txEnqueue, "dequeue", txDequeue, "bypass", txBypass,
-                "requeue", txRequeue, "queue_stop", txQueueStop, "queue_wake", txQueueWake, "pick_tx", txPickTx));
+                "requeue", txRequeue, "queue_stop", txQueueStop, "queue_wake", txQueueWake, "pick_tx", txPickTx,
+                "rx_backlog_enqueue", rxBacklogEnqueue, "rx_backlog_drop", rxBacklogDrop));
         m.put("memory_copy", map("skb_alloc", skbAlloc, "skb_clone", skbClone, "fclone_hit", skbFcloneHit,
                 "skb_copy", skbCopy, "skb_free", skbFree, "bytes_copied", bytesCopied));
         m.put("interrupts", map("hard_irq", hardIrq, "softirq_raised", softirqRaised, "net_tx_action", softirqNetTx,
@@ -70,7 +79,9 @@ public final class CostCounters {
         m.put("data_transmission", map("sock_sendmsg_calls", sockSendmsgCalls, "sock_sendmsg_bytes", sockSendmsgBytes,
                 "dev_queue_xmit_packets", devQueueXmitPackets, "dev_queue_xmit_bytes", devQueueXmitBytes,
                 "sch_direct_xmit_packets", schDirectXmitPackets, "dev_hard_start_xmit_packets", devHardStartXmitPackets,
-                "dev_hard_start_xmit_bytes", devHardStartXmitBytes));
+                "dev_hard_start_xmit_bytes", devHardStartXmitBytes, "netif_receive_skb_packets", netifReceiveSkbPackets,
+                "netif_receive_skb_bytes", netifReceiveSkbBytes, "netif_rx_packets", netifRxPackets,
+                "ptype_deliver", ptypeDeliver));
         return m;
     }
 

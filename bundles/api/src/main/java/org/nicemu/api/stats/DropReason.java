@@ -24,7 +24,15 @@ public enum DropReason {
     /** The NIC could not put it on the wire (link down). */
     NIC_LINK_DOWN("nic-link-down"),
     /** A noqueue device's TX queue was stopped ("Virtual device asks to queue packet!"). */
-    NOQUEUE_BUSY("noqueue-busy");
+    NOQUEUE_BUSY("noqueue-busy"),
+    /** Received with an EtherType no packet handler is registered for (SKB_DROP_REASON_UNHANDLED_PROTO). */
+    UNHANDLED_PROTO("unhandled-proto"),
+    /** Received for another host's MAC address, PACKET_OTHERHOST (SKB_DROP_REASON_OTHERHOST). */
+    OTHERHOST("otherhost"),
+    /** netif_rx(): the CPU's backlog held more than net.core.netdev_max_backlog (SKB_DROP_REASON_CPU_BACKLOG). */
+    CPU_BACKLOG("cpu-backlog"),
+    /** Received shorter than an Ethernet header (SKB_DROP_REASON_PKT_TOO_SMALL). */
+    PKT_TOO_SMALL("pkt-too-small");
 
     private final String label;
 

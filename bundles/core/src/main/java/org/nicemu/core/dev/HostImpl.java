@@ -15,15 +15,19 @@ import org.nicemu.api.exec.EventLoop;
 import org.nicemu.api.exec.Workqueues;
 import org.nicemu.api.nic.Nic;
 import org.nicemu.api.nic.NicFactory;
+import org.nicemu.api.net.PacketHandler;
+import org.nicemu.api.skb.SkBuff;
 import org.nicemu.api.skb.SkbAllocator;
 import org.nicemu.api.stats.CostCounters;
+import org.nicemu.api.stats.DropReason;
 import org.nicemu.core.exec.Cpu;
 import org.nicemu.core.exec.Scheduler;
 import org.nicemu.core.exec.WorkqueuesImpl;
 
 /**
- * An emulated host: its CPUs with their softirq state, devices, sysctls, skb allocator and
- * counters. Runs the NET_TX and NET_RX softirqs ({@code net_tx_action}, {@code net_rx_action}) from
+ * An emulated host: its CPUs with their softirq state and receive backlogs, devices, packet
+ * handlers ({@code ptype_base}), sysctls, skb allocator and counters. Runs the NET_TX and NET_RX
+ * softirqs ({@code net_tx_action}, {@code net_rx_action}, {@code process_backlog}) from
  * {@link #doSoftirq()}, which the loop calls after every event (irq_exit → do_softirq).
  */
 public final class HostImpl implements Host {
@@ -48,7 +52,14 @@ public final class HostImpl implements Host {
     final int[] scratchPackets = new int[1];
     final boolean[] scratchValidate = new boolean[1];
     private int devTxWeight = 64;
+    /** weight_p: net.core.dev_weight, the quota of process_backlog(). */
+    private int devWeight = 64;
     private int netdevBudget = 300;
+    private int netdevMaxBacklog = 1000;
+    private final Backlog[] backlogs;
+    /** ptype_base: EtherTypes and their handlers, in registration order. */
+    private int[] ptypeTypes = new int[0];
+    private PacketHandler[][] ptypeHandlers = new PacketHandler[0][];
     private boolean softirqPending;
     private final org.nicemu.api.exec.Timer ksoftirqd;
     long ksoftirqdRuns;
@@ -61,11 +72,14 @@ public final class HostImpl implements Host {
         this.name = name;
         this.cpus = new Cpu[numCpus];
         for (int i = 0; i < numCpus; i++) cpus[i] = new Cpu(i);
+        this.backlogs = new Backlog[numCpus];
+        for (int i = 0; i < numCpus; i++) backlogs[i] = new Backlog(i);
         this.workqueues = new WorkqueuesImpl(emu.loop(), counters, numCpus);
         this.scheduler = new Scheduler(cpus, counters);
         sysctls.put("net.core.dev_weight", "64");
         sysctls.put("net.core.dev_weight_tx_bias", "1");
         sysctls.put("net.core.netdev_budget", "300");
+        sysctls.put("net.core.netdev_max_backlog", "1000");
         sysctls.put("net.core.default_qdisc", "pfifo_fast");
         this.ksoftirqd = emu.loop().newTimer(name + " ksoftirqd", this::runKsoftirqd);
     }
@@ -173,8 +187,21 @@ public final class HostImpl implements Host {
                 }
                 if (v < 1 || v > 1_000_000) throw new IllegalArgumentException(key + " must be an integer 1..1000000, got '" + value + "'");
                 sysctls.put(key, Integer.toString(v));
-                devTxWeight = Integer.parseInt(sysctls.get("net.core.dev_weight")) * Integer.parseInt(sysctls.get("net.core.dev_weight_tx_bias"));
+                devWeight = Integer.parseInt(sysctls.get("net.core.dev_weight"));
+                devTxWeight = devWeight * Integer.parseInt(sysctls.get("net.core.dev_weight_tx_bias"));
                 netdevBudget = Integer.parseInt(sysctls.get("net.core.netdev_budget"));
+                return;
+            }
+            case "net.core.netdev_max_backlog": {
+                int v;
+                try {
+                    v = Integer.parseInt(value.trim());
+                } catch (NumberFormatException e) {
+                    v = -1;
+                }
+                if (v < 0 || v > 10_000_000) throw new IllegalArgumentException(key + " must be an integer 0..10000000 (packets), got '" + value + "'");
+                sysctls.put(key, Integer.toString(v));
+                netdevMaxBacklog = v;
                 return;
             }
             case "net.core.default_qdisc":
@@ -186,6 +213,139 @@ public final class HostImpl implements Host {
             default:
                 throw new IllegalArgumentException("unknown sysctl '" + key + "'; known: " + sysctls.keySet());
         }
+    }
+
+    // ---------------------------------------------------------------- packet handlers (ptype_base)
+
+    @Override
+    public void addPacketHandler(int etherType, PacketHandler h) {
+        if (etherType < 0 || etherType > 0xffff) throw new IllegalArgumentException("EtherType must be 0..0xffff, got " + etherType);
+        if (h == null) throw new IllegalArgumentException("packet handler is null");
+        for (int i = 0; i < ptypeTypes.length; i++) {
+            if (ptypeTypes[i] != etherType) continue;
+            for (PacketHandler x : ptypeHandlers[i]) if (x == h) return;
+            PacketHandler[] n = java.util.Arrays.copyOf(ptypeHandlers[i], ptypeHandlers[i].length + 1);
+            n[n.length - 1] = h;
+            ptypeHandlers[i] = n;
+            return;
+        }
+        int n = ptypeTypes.length;
+        ptypeTypes = java.util.Arrays.copyOf(ptypeTypes, n + 1);
+        ptypeHandlers = java.util.Arrays.copyOf(ptypeHandlers, n + 1);
+        ptypeTypes[n] = etherType;
+        ptypeHandlers[n] = new PacketHandler[] {h};
+    }
+
+    @Override
+    public void removePacketHandler(int etherType, PacketHandler h) {
+        for (int i = 0; i < ptypeTypes.length; i++) {
+            if (ptypeTypes[i] != etherType) continue;
+            PacketHandler[] hs = ptypeHandlers[i];
+            for (int j = 0; j < hs.length; j++) {
+                if (hs[j] != h) continue;
+                if (hs.length == 1) {
+                    int n = ptypeTypes.length - 1;
+                    int[] t = new int[n];
+                    PacketHandler[][] p = new PacketHandler[n][];
+                    System.arraycopy(ptypeTypes, 0, t, 0, i);
+                    System.arraycopy(ptypeTypes, i + 1, t, i, n - i);
+                    System.arraycopy(ptypeHandlers, 0, p, 0, i);
+                    System.arraycopy(ptypeHandlers, i + 1, p, i, n - i);
+                    ptypeTypes = t;
+                    ptypeHandlers = p;
+                } else {
+                    PacketHandler[] n = new PacketHandler[hs.length - 1];
+                    System.arraycopy(hs, 0, n, 0, j);
+                    System.arraycopy(hs, j + 1, n, j, hs.length - j - 1);
+                    ptypeHandlers[i] = n;
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * The delivery part of {@code __netif_receive_skb_core()}: the handlers for {@code skb.protocol}
+     * get the skb in registration order, each but the last with an extra reference
+     * ({@code deliver_skb()}: refcount_inc(&skb->users)); false (skb untouched) when there is none.
+     */
+    boolean deliverSkb(SkBuff skb, NetDeviceImpl dev) {
+        int t = skb.protocol;
+        int[] types = ptypeTypes;
+        for (int i = 0; i < types.length; i++) {
+            if (types[i] != t) continue;
+            PacketHandler[] hs = ptypeHandlers[i];
+            int last = hs.length - 1;
+            for (int j = 0; j < last; j++) {
+                counters.ptypeDeliver++;
+                hs[j].rcv(skb.get(), dev);
+            }
+            counters.ptypeDeliver++;
+            hs[last].rcv(skb, dev);
+            return true;
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- receive backlog (netif_rx)
+
+    /**
+     * Mirrors {@code enqueue_to_backlog()} on the current CPU: appends {@code skb} to the CPU's
+     * {@code input_pkt_queue} unless it already holds more than {@code netdev_max_backlog} frames
+     * (as the kernel's {@code qlen <= max_backlog} test, a queue may reach max_backlog + 1), and
+     * schedules the backlog NAPI ({@code ____napi_schedule} → NET_RX) when it was not. A refused skb
+     * is freed and counted (softnet_data.dropped, reason cpu-backlog at the device).
+     */
+    int enqueueToBacklog(SkBuff skb, NetDeviceImpl dev) {
+        Cpu cpu = cpus[currentCpu];
+        Backlog bl = backlogs[currentCpu];
+        if (bl.inputPktQueue.len() > netdevMaxBacklog) {
+            bl.dropped++;
+            counters.rxBacklogDrop++;
+            dev.rxDropSkb(skb, DropReason.CPU_BACKLOG);
+            return org.nicemu.api.driver.NetDevice.NET_RX_DROP;
+        }
+        skb.owner = dev;
+        bl.inputPktQueue.addTail(skb);
+        counters.rxBacklogEnqueue++;
+        if (!bl.scheduled) {
+            bl.scheduled = true;
+            cpu.pollList.addLast(bl);
+            raiseSoftirq(cpu, Cpu.NET_RX_SOFTIRQ);
+        }
+        return org.nicemu.api.driver.NetDevice.NET_RX_SUCCESS;
+    }
+
+    /**
+     * Mirrors {@code process_backlog()}: passes up to {@code quota} frames of the backlog to
+     * {@code __netif_receive_skb()} ({@link NetDeviceImpl#netifReceiveSkbCore}); completes the
+     * backlog NAPI when the queue is empty. Returns the work done.
+     */
+    int processBacklog(Backlog bl, int quota) {
+        counters.napiPoll++;
+        int work = 0;
+        while (work < quota) {
+            SkBuff skb = bl.inputPktQueue.removeHead();
+            if (skb == null) break;
+            NetDeviceImpl dev = (NetDeviceImpl) skb.owner;
+            skb.owner = null;
+            work++;
+            bl.processed++;
+            dev.netifReceiveSkbCore(skb);
+        }
+        if (bl.inputPktQueue.isEmpty()) bl.scheduled = false;
+        return work;
+    }
+
+    /** softnet_data of CPU {@code cpu} as /proc/net/softnet_stat shows it: processed, dropped, backlog length. */
+    public Map<String, Long> softnetStat(int cpu) {
+        Backlog bl = backlogs[cpu];
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("processed", bl.processed);
+        m.put("dropped", bl.dropped);
+        m.put("backlog_len", (long) bl.inputPktQueue.len());
+        m.put("time_squeeze", timeSqueeze);
+        return m;
     }
 
     // ---------------------------------------------------------------- softirqs
@@ -270,7 +430,8 @@ public final class HostImpl implements Host {
     }
 
     /**
-     * Mirrors {@code net_rx_action()}: polls the NAPI instances of the poll list with their weight
+     * Mirrors {@code net_rx_action()}: polls the NAPI instances of the poll list (devices and the
+     * CPU's backlog, {@code process_backlog()} with weight {@code dev_weight}) with their weight
      * until the netdev_budget is spent; what is left is rescheduled (time_squeeze).
      */
     void netRxAction(Cpu c) {
@@ -278,7 +439,15 @@ public final class HostImpl implements Host {
         int budget = netdevBudget;
         int n = c.pollList.size();
         while (n-- > 0 && !c.pollList.isEmpty()) {
-            NetDeviceImpl d = (NetDeviceImpl) c.pollList.pollFirst();
+            Object o = c.pollList.pollFirst();
+            if (o instanceof Backlog) {
+                Backlog bl = (Backlog) o;
+                budget -= processBacklog(bl, devWeight);
+                if (bl.scheduled) c.pollList.addLast(bl);
+                if (budget <= 0) break;
+                continue;
+            }
+            NetDeviceImpl d = (NetDeviceImpl) o;
             if (!d.napiScheduled || d.driver == null) {
                 d.napiScheduled = false;
                 continue;

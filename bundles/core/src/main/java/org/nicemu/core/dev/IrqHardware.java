@@ -27,6 +27,12 @@ final class IrqHardware implements NicHardware {
     @Override public void txDoorbell(int queue) { hw.txDoorbell(queue); }
     @Override public SkBuff txReclaim(int queue) { return hw.txReclaim(queue); }
     @Override public void txFlush(int queue, Consumer<SkBuff> sink) { hw.txFlush(queue, sink); }
+    @Override public int rxRingFree(int queue) { return hw.rxRingFree(queue); }
+    @Override public boolean rxPost(int queue, SkBuff emptySkb) { return hw.rxPost(queue, emptySkb); }
+    @Override public SkBuff rxReclaim(int queue) { return hw.rxReclaim(queue); }
+    @Override public void rxFlush(int queue, Consumer<SkBuff> sink) { hw.rxFlush(queue, sink); }
+    @Override public void setRxCoalesce(long usecs, int frames) { hw.setRxCoalesce(usecs, frames); }
+    @Override public void setRssQueues(int n) { hw.setRssQueues(n); }
     @Override public void requestIrq(Runnable handler) { hw.requestIrq(irqWrapper.apply(handler)); }
     @Override public void freeIrq() { hw.freeIrq(); }
     @Override public void irqEnable() { hw.irqEnable(); }

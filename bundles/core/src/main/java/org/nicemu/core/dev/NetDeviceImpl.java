@@ -30,11 +30,13 @@ import org.nicemu.core.exec.Cpu;
 import org.nicemu.core.exec.SpinLockModel;
 
 /**
- * A network device ({@code struct net_device}) and the transmit half of net/core/dev.c and
- * net/sched/sch_generic.c that runs on it: {@code dev_queue_xmit}, {@code netdev_pick_tx},
+ * A network device ({@code struct net_device}) and the parts of net/core/dev.c and
+ * net/sched/sch_generic.c that run on it: on transmit {@code dev_queue_xmit}, {@code netdev_pick_tx},
  * {@code __dev_xmit_skb}, {@code __qdisc_run}, {@code qdisc_restart}, {@code sch_direct_xmit},
  * {@code validate_xmit_skb}, {@code dev_hard_start_xmit}, {@code dev_requeue_skb}, queue stop/wake,
- * BQL, NAPI scheduling. Everything runs on the emulation's loop.
+ * BQL, NAPI scheduling; on receive {@code napi_gro_receive}/{@code netif_receive_skb},
+ * {@code netif_rx}, {@code eth_type_trans} (net/ethernet/eth.c) and
+ * {@code __netif_receive_skb_core}. Everything runs on the emulation's loop.
  */
 public final class NetDeviceImpl implements NetDevice, Device {
     /** TC_H_ROOT. */
@@ -60,6 +62,9 @@ public final class NetDeviceImpl implements NetDevice, Device {
     final QdiscTree tree;
     final DropCounters drops = new DropCounters();
     long txPackets, txBytes, txDropped;
+    long rxPackets, rxBytes, rxDropped, rxNohandler;
+    /** dev->dev_addr. */
+    private final byte[] devAddr;
     final List<NicPort> ports = new ArrayList<>();
     private final List<Runnable> wakeCallbacks = new ArrayList<>();
     // NAPI (struct napi_struct): one per device
@@ -83,6 +88,7 @@ public final class NetDeviceImpl implements NetDevice, Device {
         this.ifindex = ifindex;
         this.nic = nic;
         this.mtu = spec.nic().mtu();
+        this.devAddr = spec.nic().mac();
         int n = spec.nic().numTxQueues();
         this.txq = new TxQueue[n];
         for (int i = 0; i < n; i++) txq[i] = new TxQueue(i, new SpinLockModel(spec.name() + " txq" + i + " _xmit_lock", host.counters()));
@@ -619,6 +625,130 @@ public final class NetDeviceImpl implements NetDevice, Device {
         host.allocator().free(skb);
     }
 
+    // ================================================================ receive side
+
+    /**
+     * Mirrors {@code napi_gro_receive()} without GRO, i.e. {@code netif_receive_skb()}: counts the
+     * frame (rx_packets, rx_bytes: the whole frame), runs {@link #ethTypeTrans} (in Linux the driver
+     * calls it before; here the core does, so drivers need not know Ethernet) and
+     * {@link #netifReceiveSkbCore}. Called from the driver's NAPI poll, in the NET_RX softirq.
+     */
+    @Override
+    public void netifReceiveSkb(SkBuff skb) {
+        CostCounters c = host.counters();
+        int len = skb.len();
+        c.netifReceiveSkbPackets++;
+        c.netifReceiveSkbBytes += len;
+        rxPackets++;
+        rxBytes += len;
+        if (!up) {
+            rxDropSkb(skb, DropReason.DEV_READY);
+            return;
+        }
+        if (!ethTypeTrans(skb)) return;
+        netifReceiveSkbCore(skb);
+    }
+
+    /**
+     * Mirrors {@code netif_rx()} → {@code netif_rx_internal()} → {@code enqueue_to_backlog()} on the
+     * current CPU (no RPS): counts the frame, {@link #ethTypeTrans} (the driver's job in Linux), then
+     * queues it to the CPU's backlog ({@code softnet_data.input_pkt_queue}), which the NET_RX
+     * softirq drains through {@code process_backlog()}; dropped (cpu-backlog) when the backlog
+     * already holds more than {@code net.core.netdev_max_backlog} frames.
+     */
+    @Override
+    public int netifRx(SkBuff skb) {
+        CostCounters c = host.counters();
+        c.netifRxPackets++;
+        rxPackets++;
+        rxBytes += skb.len();
+        if (!up) {
+            rxDropSkb(skb, DropReason.DEV_READY);
+            return NET_RX_DROP;
+        }
+        if (!ethTypeTrans(skb)) return NET_RX_DROP;
+        return host.enqueueToBacklog(skb, this);
+    }
+
+    /**
+     * Mirrors {@code eth_type_trans()} (net/ethernet/eth.c): resets the MAC header, pulls the 14
+     * Ethernet header bytes (and resets the network header, which {@code __netif_receive_skb_core()}
+     * does in Linux), sets {@code pkt_type} from the destination address — our address
+     * {@link SkBuff#PACKET_HOST}, ff:ff:ff:ff:ff:ff {@link SkBuff#PACKET_BROADCAST}, another
+     * group address (I/G bit set) {@link SkBuff#PACKET_MULTICAST}, any other unicast
+     * {@link SkBuff#PACKET_OTHERHOST} — and sets {@code protocol}: the EtherType when it is at least
+     * 0x0600 (ETH_P_802_3_MIN), else (an 802.3 length field) ETH_P_802_3 (0x0001) for a raw 802.3
+     * frame whose payload starts with 0xFFFF, ETH_P_802_2 (0x0004) otherwise. A frame shorter than
+     * the Ethernet header is dropped (pkt-too-small) and false returned.
+     */
+    boolean ethTypeTrans(SkBuff skb) {
+        if (skb.headlen() < ETH_HLEN) {
+            rxDropSkb(skb, DropReason.PKT_TOO_SMALL);
+            return false;
+        }
+        byte[] b = skb.head();
+        int d = skb.dataOffset();
+        skb.resetMacHeader();
+        skb.pull(ETH_HLEN);
+        skb.resetNetworkHeader();
+        if ((b[d] & 1) != 0) {
+            boolean bcast = true;
+            for (int i = 0; i < 6; i++) {
+                if (b[d + i] != (byte) 0xff) {
+                    bcast = false;
+                    break;
+                }
+            }
+            skb.pktType = bcast ? SkBuff.PACKET_BROADCAST : SkBuff.PACKET_MULTICAST;
+        } else {
+            byte[] a = devAddr;
+            boolean ours = b[d] == a[0] && b[d + 1] == a[1] && b[d + 2] == a[2] && b[d + 3] == a[3]
+                    && b[d + 4] == a[4] && b[d + 5] == a[5];
+            skb.pktType = ours ? SkBuff.PACKET_HOST : SkBuff.PACKET_OTHERHOST;
+        }
+        int type = ((b[d + 12] & 0xff) << 8) | (b[d + 13] & 0xff);
+        if (type >= ETH_P_802_3_MIN) {
+            skb.protocol = type;
+        } else if (skb.headlen() >= 2 && b[d + ETH_HLEN] == (byte) 0xff && b[d + ETH_HLEN + 1] == (byte) 0xff) {
+            skb.protocol = ETH_P_802_3;
+        } else {
+            skb.protocol = ETH_P_802_2;
+        }
+        return true;
+    }
+
+    /** ETH_HLEN, ETH_P_802_3_MIN, ETH_P_802_3, ETH_P_802_2 (include/uapi/linux/if_ether.h). */
+    static final int ETH_HLEN = 14, ETH_P_802_3_MIN = 0x0600, ETH_P_802_3 = 0x0001, ETH_P_802_2 = 0x0004;
+
+    /**
+     * Mirrors {@code __netif_receive_skb_core()} for an skb that went through {@link #ethTypeTrans}:
+     * a frame for another host (PACKET_OTHERHOST) is dropped (reason otherhost; in Linux
+     * {@code ip_rcv()} drops it, here the core does it for every protocol, since no handler wants
+     * them and there is no promiscuous mode); otherwise the host's packet handlers for
+     * {@code skb.protocol} get it ({@code deliver_skb()}, one reference each), and a frame no
+     * handler takes is dropped (reason unhandled-proto, counted in rx_nohandler as well).
+     */
+    void netifReceiveSkbCore(SkBuff skb) {
+        if (skb.pktType == SkBuff.PACKET_OTHERHOST) {
+            rxDropSkb(skb, DropReason.OTHERHOST);
+            return;
+        }
+        if (!host.deliverSkb(skb, this)) {
+            rxNohandler++;
+            rxDropSkb(skb, DropReason.UNHANDLED_PROTO);
+        }
+    }
+
+    /** Frees a received {@code skb} and counts it as an RX drop here with {@code reason} (kfree_skb_reason()). */
+    void rxDropSkb(SkBuff skb, DropReason reason) {
+        drops.add(reason, skb.len());
+        rxDropped++;
+        host.allocator().free(skb);
+    }
+
+    @Override
+    public int realNumRxQueues() { return nic.config().numRxQueues(); }
+
     // ================================================================ NetDevice (driver side)
 
     @Override
@@ -935,8 +1065,8 @@ public final class NetDeviceImpl implements NetDevice, Device {
 
     @Override
     public void attachPort(NicPort port) {
+        nic.attachPort(port); // binds first: may refuse the port
         ports.add(port);
-        nic.attachPort(port);
     }
 
     @Override
@@ -948,6 +1078,10 @@ public final class NetDeviceImpl implements NetDevice, Device {
         m.put("tx_packets", txPackets);
         m.put("tx_bytes", txBytes);
         m.put("tx_dropped", txDropped);
+        m.put("rx_packets", rxPackets);
+        m.put("rx_bytes", rxBytes);
+        m.put("rx_dropped", rxDropped);
+        m.put("rx_nohandler", rxNohandler);
         m.put("qdisc_backlog_packets", (long) tree.backlogPackets());
         return m;
     }

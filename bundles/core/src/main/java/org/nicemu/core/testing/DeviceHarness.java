@@ -190,6 +190,30 @@ public final class DeviceHarness {
         });
     }
 
+    /**
+     * Receive buffers the NIC of {@code d} holds in its RX rings (posted empty ones and filled ones
+     * not yet reclaimed), from its {@code rx_queue_N_empty} and {@code rx_queue_N_filled} counters.
+     */
+    public static long rxRingSkbs(Device d) {
+        long n = 0;
+        for (Map.Entry<String, Long> e : d.nic().ethtoolStats().entrySet()) {
+            String k = e.getKey();
+            if (k.startsWith("rx_queue_") && (k.endsWith("_empty") || k.endsWith("_filled"))) n += e.getValue();
+        }
+        return n;
+    }
+
+    /**
+     * skbs of {@link #host()}'s allocator in use that are not receive buffers held by the RX rings
+     * of its devices: 0 when every skb the stack made was freed (the leak check of driver tests;
+     * a driver posts its RX buffers at ndo_open and keeps them while the device is up).
+     */
+    public long skbsInUse() {
+        long n = host().allocator().inUse();
+        for (Device d : host().devices()) n -= rxRingSkbs(d);
+        return n;
+    }
+
     /** The ethtool counter {@code key} of {@link #dev()}; a missing counter fails the test. */
     public long stat(String key) {
         Long v = dev().ethtoolStats().get(key);
@@ -249,6 +273,20 @@ public final class DeviceHarness {
         return skb;
     }
 
+    /**
+     * The bytes of an Ethernet/IPv4/UDP frame of {@code len} bytes ({@code len >= 42}) as it would
+     * arrive from a wire: destination and source MAC (48-bit values), IPv4 addresses, UDP ports,
+     * IP id {@code id}, DF, TTL 64, complete IPv4 and UDP checksums, zero payload.
+     */
+    public static byte[] udpBytes(long dstMac, long srcMac, int srcIp, int dstIp, int srcPort, int dstPort, int len, int id) {
+        byte[] f = new byte[len];
+        EthernetHeader.write(f, 0, dstMac, srcMac, EthernetHeader.ETH_P_IP);
+        Ipv4Header.write(f, 14, 0, len - 14, id & 0xffff, Ipv4Header.IP_DF, 64, Ipv4Header.IPPROTO_UDP, srcIp, dstIp);
+        UdpHeader.write(f, 34, srcPort, dstPort, len - 34);
+        UdpHeader.setChecksum(f, 34, srcIp, dstIp, len - 34);
+        return f;
+    }
+
     /** A hash that netdev_pick_tx() maps to queue {@code q} of {@code n}. */
     public static int hashFor(int q, int n) {
         return (int) ((((long) q << 32) + (1L << 32) / (2L * n)) / n);
@@ -267,18 +305,29 @@ public final class DeviceHarness {
 
     /**
      * A NIC that only carries its configuration, for drivers that complete frames themselves and
-     * never post descriptors: no ring space, posts refused, nothing reclaimed, link up.
+     * never post descriptors: no ring space (TX or RX), posts refused, nothing reclaimed, link up;
+     * received frames are only shown to the attached ports (RX queue 0) and go nowhere else.
      */
     public static final class StubNicFactory implements NicFactory {
         @Override
         public Nic create(String name, NicConfig config, EventLoop loop, CostCounters counters) {
             return new Nic() {
+                private NicPort[] ports = new NicPort[0];
                 @Override public NicConfig config() { return config; }
                 @Override public int txRingFree(int q) { return 0; }
                 @Override public boolean txPost(int q, SkBuff skb) { return false; }
                 @Override public void txDoorbell(int q) { }
                 @Override public SkBuff txReclaim(int q) { return null; }
                 @Override public void txFlush(int q, Consumer<SkBuff> sink) { }
+                @Override public int rxRingFree(int q) { return 0; }
+                @Override public boolean rxPost(int q, SkBuff skb) { return false; }
+                @Override public SkBuff rxReclaim(int q) { return null; }
+                @Override public void rxFlush(int q, Consumer<SkBuff> sink) { }
+                @Override public void setRxCoalesce(long u, int f) { }
+                @Override public void setRssQueues(int n) { }
+                @Override public void receive(long ts, byte[] f, int off, int len) {
+                    for (NicPort p : ports) p.received(ts, 0, f, off, len);
+                }
                 @Override public void requestIrq(Runnable h) { }
                 @Override public void freeIrq() { }
                 @Override public void irqEnable() { }
@@ -286,8 +335,16 @@ public final class DeviceHarness {
                 @Override public void setTxCoalesce(long u, int f) { }
                 @Override public boolean linkUp() { return true; }
                 @Override public Map<String, Long> ethtoolStats() { return new HashMap<>(); }
-                @Override public void attachPort(NicPort p) { }
-                @Override public void detachPort(NicPort p) { }
+                @Override public void attachPort(NicPort p) {
+                    p.bind(this::receive);
+                    ports = Arrays.copyOf(ports, ports.length + 1);
+                    ports[ports.length - 1] = p;
+                }
+                @Override public void detachPort(NicPort p) {
+                    List<NicPort> l = new ArrayList<>(Arrays.asList(ports));
+                    if (l.remove(p)) p.unbind();
+                    ports = l.toArray(new NicPort[0]);
+                }
                 @Override public void setLink(boolean up) { }
                 @Override public void setRate(long bps) { }
             };
@@ -296,13 +353,17 @@ public final class DeviceHarness {
 
     /**
      * A port that keeps a copy of every frame with its timestamp and TX queue, in the order they
-     * reached the wire. Frame ids for {@link #ids} are read with the function given at construction
-     * (by default the IPv4 id of an Ethernet/IPv4 frame).
+     * reached the wire, and separately every frame the NIC received ({@link #received}) with its
+     * timestamp and RX queue. Frame ids for {@link #ids} are read with the function given at
+     * construction (by default the IPv4 id of an Ethernet/IPv4 frame).
      */
     public static final class RecordingPort implements NicPort {
         private final List<byte[]> frames = new ArrayList<>();
         private final List<Long> times = new ArrayList<>();
         private final List<Integer> queues = new ArrayList<>();
+        private final List<byte[]> rxFrames = new ArrayList<>();
+        private final List<Long> rxTimes = new ArrayList<>();
+        private final List<Integer> rxQueues = new ArrayList<>();
         private final ToIntFunction<byte[]> id;
 
         /** Ids are the IPv4 id at offset 14. */
@@ -322,9 +383,25 @@ public final class DeviceHarness {
             queues.add(q);
         }
 
+        @Override
+        public void received(long ts, int q, byte[] f, int off, int len) {
+            rxFrames.add(Arrays.copyOfRange(f, off, off + len));
+            rxTimes.add(ts);
+            rxQueues.add(q);
+        }
+
         @Override public void flush() { }
         @Override public void close() { }
         @Override public String describe() { return "test"; }
+
+        /** The received frames' bytes, in arrival order. */
+        public List<byte[]> rxFrames() { return Collections.unmodifiableList(rxFrames); }
+
+        /** The received frames' arrival times, ns. */
+        public List<Long> rxTimes() { return Collections.unmodifiableList(rxTimes); }
+
+        /** The RX queue RSS chose for each received frame. */
+        public List<Integer> rxQueues() { return Collections.unmodifiableList(rxQueues); }
 
         /** The frames' bytes. */
         public List<byte[]> frames() { return Collections.unmodifiableList(frames); }

@@ -17,38 +17,56 @@ import org.nicemu.api.stats.DropReason;
 /**
  * The default multi-queue driver model: a simplified modern NIC driver in the style of
  * drivers/net/ethernet/intel/ixgbe ({@code ixgbe_xmit_frame_ring()}, {@code ixgbe_maybe_stop_tx()},
- * {@code ixgbe_clean_tx_irq()}, {@code ixgbe_poll()}, {@code ixgbe_msix_clean_rings()}) and mlx5e.
+ * {@code ixgbe_clean_tx_irq()}, {@code ixgbe_clean_rx_irq()}, {@code ixgbe_alloc_rx_buffers()},
+ * {@code ixgbe_poll()}, {@code ixgbe_msix_clean_rings()}) and mlx5e.
  *
  * <ul>
  * <li><b>probe</b>: features from the NIC's capabilities (CAP_SG → NETIF_F_SG, CAP_CSUM →
  * NETIF_F_IP_CSUM, CAP_TSO → NETIF_F_TSO, CAP_USO → NETIF_F_GSO_UDP_L4), one real TX queue per NIC
- * ring, {@code request_irq()} with a handler that masks the interrupt and schedules NAPI.</li>
+ * ring, RSS over every RX queue, {@code request_irq()} with a handler that masks the interrupt and
+ * schedules NAPI.</li>
+ * <li><b>ndo_open</b> fills every RX ring with empty buffers ({@code ixgbe_alloc_rx_buffers()}):
+ * skbs of {@code NET_SKB_PAD (64) + NET_IP_ALIGN (2) + MTU + 14} bytes from the device's allocator
+ * with {@code skb_reserve(64 + 2)}, so that the IP header after the 14-byte Ethernet header is
+ * 4-byte aligned, as {@code netdev_alloc_skb_ip_align()} does.</li>
  * <li><b>ndo_start_xmit</b>: NETDEV_TX_BUSY (queue stopped) if the ring has fewer than 2 free
  * descriptors; else post, {@code netdev_tx_sent_queue()} (BQL), stop the queue when fewer than
  * {@code MAX_SKB_FRAGS + 2} descriptors are left, and write the tail register unless xmit_more —
  * but always when the queue is now stopped by the driver or by BQL ({@code __netdev_tx_sent_queue()}'s
  * rule), so a deferred doorbell is never lost.</li>
- * <li><b>NAPI poll</b>: reclaims completed descriptors of every ring up to the budget
+ * <li><b>NAPI poll</b>: reclaims completed TX descriptors of every ring up to the budget
  * (rings taken in rotating order), {@code dev_consume_skb_any()} each skb, reports them to BQL per
- * ring, wakes a driver-stopped queue once {@code 2 * (MAX_SKB_FRAGS + 2)} descriptors are free, and
- * when under budget completes NAPI and unmasks the interrupt. It also follows the carrier
- * (link status change interrupt → {@code netif_carrier_on/off()}, as the ixgbe watchdog does).</li>
+ * ring, wakes a driver-stopped queue once {@code 2 * (MAX_SKB_FRAGS + 2)} descriptors are free;
+ * then, with the budget left, cleans the RX rings (in rotating order, {@code ixgbe_clean_rx_irq()}):
+ * each filled buffer goes up with {@link NetDevice#netifReceiveSkb} ({@code napi_gro_receive()})
+ * and the ring is refilled with as many new empty buffers; when under budget it completes NAPI
+ * and unmasks the interrupt. It also follows the carrier (link status change interrupt →
+ * {@code netif_carrier_on/off()}, as the ixgbe watchdog does).</li>
  * <li><b>ndo_stop</b>: {@code netif_tx_disable()}, masks the interrupt, resets every ring: unsent
- * skbs are freed with reason ring-flush, completed ones consumed; BQL is reset.</li>
+ * skbs are freed with reason ring-flush, completed ones consumed; BQL is reset; the RX buffers are
+ * taken back ({@code rxFlush}) and freed — empty ones are not drops; frames received but not yet
+ * polled are freed and counted in {@code rx_ring_flushed} ({@code ixgbe_clean_rx_ring()} does not
+ * count them either).</li>
  * </ul>
  *
  * <p>Where it differs from ixgbe: one descriptor per skb (the NIC model has no per-frag
  * descriptors), so the stop threshold is counted in skbs; the thresholds shrink for rings smaller
- * than 4 × (MAX_SKB_FRAGS + 2); TX cleaning counts against the NAPI budget; there is no
- * SMP re-check after stopping the queue (one event loop, no race to close).
+ * than 4 × (MAX_SKB_FRAGS + 2); TX cleaning counts against the NAPI budget (RX gets what TX
+ * left; ixgbe cleans TX outside the budget and splits the budget among RX rings); the RX ring is
+ * refilled after every poll, not in batches of 16; there is no SMP re-check after stopping the
+ * queue (one event loop, no race to close).
  */
 public final class GenericDriver implements NetDriver {
     /** The descriptor reserve of ixgbe's DESC_NEEDED: MAX_SKB_FRAGS + 2. */
     static final int DESC_NEEDED = SkbSharedInfo.MAX_SKB_FRAGS + 2;
+    /** NET_SKB_PAD and NET_IP_ALIGN: headroom of a receive buffer. */
+    static final int NET_SKB_PAD = 64, NET_IP_ALIGN = 2;
 
     private long coalesceUsecs = -1;
     private int coalesceFrames = -1;
     private boolean bql = true;
+    private long rxCoalesceUsecs = -1;
+    private int rxCoalesceFrames = -1;
 
     private NetDevice dev;
     private NicHardware hw;
@@ -59,16 +77,22 @@ public final class GenericDriver implements NetDriver {
     private boolean running;
     private boolean carrier = true;
     private int pollStart;
+    private int rxQueues;
+    private int rxPollStart;
+    /** Data room of a receive buffer: MTU + Ethernet header. */
+    private int rxBufLen;
     /** Descriptors posted but tail register not written yet (xmit_more). */
     private boolean[] doorbellPending;
     /** Descriptors at the head of each ring posted while BQL was off: their completions are not reported. */
     private int[] nonBqlAhead;
     private final Runnable irqHandler = this::irq;
     private final Consumer<SkBuff> ringFlushSink = this::ringFlushed;
+    private final Consumer<SkBuff> rxFlushSink = this::rxFlushed;
 
     // ethtool -S
     private long xmitPackets, xmitBytes, txBusy, stopQueue, restartQueue, doorbells, doorbellsDeferred;
     private long irqHandled, napiPolls, napiComplete, cleanedPackets, cleanedBytes, ringFlushed, linkChanges;
+    private long rxCleanPackets, rxCleanBytes, rxBufAlloc, rxBufFreed, rxRingFlushed;
 
     GenericDriver(GenericParams p) {
         apply(p);
@@ -78,6 +102,8 @@ public final class GenericDriver implements NetDriver {
         if (p.txCoalesceUsecs() != null) coalesceUsecs = p.txCoalesceUsecs();
         if (p.txCoalesceFrames() != null) coalesceFrames = p.txCoalesceFrames();
         if (p.bql() != null) bql = p.bql();
+        if (p.rxCoalesceUsecs() != null) rxCoalesceUsecs = p.rxCoalesceUsecs();
+        if (p.rxCoalesceFrames() != null) rxCoalesceFrames = p.rxCoalesceFrames();
     }
 
     @Override
@@ -101,18 +127,27 @@ public final class GenericDriver implements NetDriver {
         this.wakeThreshold = Math.max(stopThreshold, Math.min(2 * DESC_NEEDED, ringSize));
         this.doorbellPending = new boolean[queues];
         this.nonBqlAhead = new int[queues];
+        this.rxQueues = cfg.numRxQueues();
+        this.rxBufLen = d.mtu() + ETH_HLEN;
         d.setFeatures(f);
         d.setRealNumTxQueues(queues);
         if (coalesceUsecs < 0) coalesceUsecs = cfg.txCoalesceUsecs();
         if (coalesceFrames < 0) coalesceFrames = cfg.txCoalesceFrames();
         h.setTxCoalesce(coalesceUsecs, coalesceFrames);
+        if (rxCoalesceUsecs < 0) rxCoalesceUsecs = 0;
+        if (rxCoalesceFrames < 0) rxCoalesceFrames = 0;
+        h.setRxCoalesce(rxCoalesceUsecs, rxCoalesceFrames);
+        h.setRssQueues(rxQueues);
         h.requestIrq(irqHandler);
     }
 
-    /** Mirrors ndo_open ({@code ixgbe_open()} → {@code ixgbe_up_complete()}): carrier, queues, interrupt. */
+    static final int ETH_HLEN = 14;
+
+    /** Mirrors ndo_open ({@code ixgbe_open()} → {@code ixgbe_configure()} → {@code ixgbe_up_complete()}): RX buffers, carrier, queues, interrupt. */
     @Override
     public void ndoOpen() {
         running = true;
+        for (int q = 0; q < rxQueues; q++) allocRxBuffers(q);
         syncCarrier(true);
         for (int q = 0; q < queues; q++) {
             doorbellPending[q] = false;
@@ -144,11 +179,40 @@ public final class GenericDriver implements NetDriver {
             nonBqlAhead[q] = 0;
             dev.netdevTxResetQueue(q);
         }
+        for (int q = 0; q < rxQueues; q++) hw.rxFlush(q, rxFlushSink); // ixgbe_clean_all_rx_rings()
     }
 
     private void ringFlushed(SkBuff skb) {
         ringFlushed++;
         dev.devKfreeSkbAny(skb, DropReason.RING_FLUSH);
+    }
+
+    /** An RX buffer given back by the ring reset: freed; a frame in it was never polled. */
+    private void rxFlushed(SkBuff skb) {
+        if (skb.len() != 0) rxRingFlushed++;
+        rxBufFreed++;
+        dev.allocator().free(skb);
+    }
+
+    /**
+     * Mirrors {@code ixgbe_alloc_rx_buffers()} with {@code netdev_alloc_skb_ip_align()}: posts empty
+     * buffers on RX ring {@code q} until it is full; returns how many.
+     */
+    private int allocRxBuffers(int q) {
+        int n = 0;
+        int free = hw.rxRingFree(q);
+        var alloc = dev.allocator();
+        for (int i = 0; i < free; i++) {
+            SkBuff skb = alloc.allocSkb(NET_SKB_PAD + NET_IP_ALIGN + rxBufLen);
+            skb.reserve(NET_SKB_PAD + NET_IP_ALIGN);
+            if (!hw.rxPost(q, skb)) {
+                alloc.free(skb);
+                break;
+            }
+            n++;
+        }
+        rxBufAlloc += n;
+        return n;
     }
 
     /**
@@ -223,6 +287,13 @@ public final class GenericDriver implements NetDriver {
             if (q >= queues) q -= queues;
             work += cleanTxRing(q, budget - work);
         }
+        int rxStart = rxPollStart;
+        rxPollStart = rxStart + 1 >= rxQueues ? 0 : rxStart + 1;
+        for (int i = 0; i < rxQueues && work < budget; i++) {
+            int q = rxStart + i;
+            if (q >= rxQueues) q -= rxQueues;
+            work += cleanRxRing(q, budget - work);
+        }
         if (work < budget) {
             napiComplete++;
             if (dev.napiCompleteDone(work)) hw.irqEnable();
@@ -258,6 +329,27 @@ public final class GenericDriver implements NetDriver {
         return pkts;
     }
 
+    /**
+     * Mirrors {@code ixgbe_clean_rx_irq()} for one ring: up to {@code limit} filled buffers go up
+     * through {@code napi_gro_receive()} ({@link NetDevice#netifReceiveSkb}), then the ring is
+     * refilled ({@code ixgbe_alloc_rx_buffers()}). Returns the frames cleaned.
+     */
+    private int cleanRxRing(int q, int limit) {
+        int pkts = 0;
+        long bytes = 0;
+        SkBuff skb;
+        while (pkts < limit && (skb = hw.rxReclaim(q)) != null) {
+            pkts++;
+            bytes += skb.len();
+            dev.netifReceiveSkb(skb);
+        }
+        if (pkts == 0) return 0;
+        rxCleanPackets += pkts;
+        rxCleanBytes += bytes;
+        if (running) allocRxBuffers(q);
+        return pkts;
+    }
+
     /** Follows the link: netif_carrier_on/off() when the NIC's link differs from what the stack was told. */
     private void syncCarrier(boolean force) {
         boolean up = hw.linkUp();
@@ -281,6 +373,7 @@ public final class GenericDriver implements NetDriver {
         apply(p);
         if (hw == null) return;
         if (p.txCoalesceUsecs() != null || p.txCoalesceFrames() != null) hw.setTxCoalesce(coalesceUsecs, coalesceFrames);
+        if (p.rxCoalesceUsecs() != null || p.rxCoalesceFrames() != null) hw.setRxCoalesce(rxCoalesceUsecs, rxCoalesceFrames);
         if (bql != wasBql) {
             for (int q = 0; q < queues; q++) {
                 if (bql) {
@@ -314,6 +407,12 @@ public final class GenericDriver implements NetDriver {
         m.put("bql_enabled", bql ? 1L : 0L);
         m.put("tx_coalesce_usecs", coalesceUsecs);
         m.put("tx_coalesce_frames", (long) coalesceFrames);
+        m.put("rx_clean_packets", rxCleanPackets);
+        m.put("rx_clean_bytes", rxCleanBytes);
+        m.put("rx_buf_alloc", rxBufAlloc);
+        m.put("rx_buf_freed", rxBufFreed);
+        m.put("rx_ring_flushed", rxRingFlushed);
+        m.put("rx_buf_len", (long) rxBufLen);
         return m;
     }
 

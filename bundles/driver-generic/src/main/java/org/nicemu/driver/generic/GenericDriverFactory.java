@@ -30,7 +30,7 @@ public final class GenericDriverFactory implements DriverFactory {
 
     /** Defaults of new generic driver instances. */
     @ObjectClassDefinition(name = "nicemu generic driver model",
-            description = "Defaults for new instances of the generic multi-queue driver (ixgbe/mlx5 style, NAPI, BQL)")
+            description = "Defaults for new instances of the generic multi-queue driver (ixgbe/mlx5 style, NAPI, BQL, RSS)")
     public @interface Config {
         @AttributeDefinition(name = "TX interrupt coalescing time (µs)",
                 description = "ethtool -C tx-usecs, 0..1000000 microseconds; -1 keeps the NIC's configured value")
@@ -42,6 +42,14 @@ public final class GenericDriverFactory implements DriverFactory {
 
         @AttributeDefinition(name = "Byte queue limits", description = "BQL (dynamic queue limits) on the TX queues")
         boolean bql() default true;
+
+        @AttributeDefinition(name = "RX interrupt coalescing time (µs)",
+                description = "ethtool -C rx-usecs, 0..1000000 microseconds; -1 keeps the NIC's value (0)")
+        long rxCoalesceUsecs() default -1;
+
+        @AttributeDefinition(name = "RX interrupt coalescing count (frames)",
+                description = "ethtool -C rx-frames, 0..65535 frames; -1 keeps the NIC's value (0)")
+        int rxCoalesceFrames() default -1;
     }
 
     private volatile Map<String, String> defaults = Map.of();
@@ -57,6 +65,8 @@ public final class GenericDriverFactory implements DriverFactory {
         if (c.txCoalesceUsecs() >= 0) m.put(GenericParams.TX_COALESCE_USECS, Long.toString(c.txCoalesceUsecs()));
         if (c.txCoalesceFrames() >= 0) m.put(GenericParams.TX_COALESCE_FRAMES, Integer.toString(c.txCoalesceFrames()));
         m.put(GenericParams.BQL, Boolean.toString(c.bql()));
+        if (c.rxCoalesceUsecs() >= 0) m.put(GenericParams.RX_COALESCE_USECS, Long.toString(c.rxCoalesceUsecs()));
+        if (c.rxCoalesceFrames() >= 0) m.put(GenericParams.RX_COALESCE_FRAMES, Integer.toString(c.rxCoalesceFrames()));
         defaults = Map.copyOf(m);
     }
 

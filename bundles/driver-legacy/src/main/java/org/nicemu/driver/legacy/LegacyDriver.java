@@ -24,14 +24,23 @@ import org.nicemu.api.stats.DropReason;
  * <ul>
  * <li><b>probe</b>: one real TX queue, no features (no SG, no checksum offload, no TSO), so the
  * device layer segments and checksums in software ({@code validate_xmit_skb()}); the NIC's
- * interrupt moderation is switched off (tx-usecs 0, tx-frames 0), as such hardware has none.</li>
+ * interrupt moderation is switched off (tx-usecs 0, tx-frames 0, rx-usecs 0, rx-frames 0), as
+ * such hardware has none; RSS is off (every flow to RX queue 0: {@code setRssQueues(1)}), since
+ * the driver serves one RX ring.</li>
+ * <li><b>ndo_open</b>: RX ring 0 is filled with empty buffers of NET_SKB_PAD + NET_IP_ALIGN +
+ * MTU + 14 bytes ({@code skb_reserve(66)}).</li>
  * <li><b>ndo_start_xmit</b>: one descriptor per skb on ring 0, the tail register written at once
  * (no xmit_more batching); the queue is stopped when the descriptors it uses are all busy
  * ({@code netif_stop_queue()} when {@code cur_tx - dirty_tx == NUM_TX_DESC}).</li>
  * <li><b>interrupt</b>: TX completions are cleaned in the hard-IRQ handler itself; the skbs go to
  * {@code dev_consume_skb_any()} in hard-IRQ context, i.e. through the CPU's completion queue and the
  * NET_TX softirq ({@code net_tx_action()}); the queue is woken as soon as a descriptor is free.
- * No BQL, no NAPI, the interrupt stays unmasked.</li>
+ * No BQL, no NAPI, the interrupt stays unmasked. Received frames are taken in the same handler
+ * ({@code rtl8139_rx()} in its pre-NAPI form): each filled buffer goes to {@link NetDevice#netifRx}
+ * ({@code netif_rx()}: the CPU's backlog, drained by {@code process_backlog()} in NET_RX, bounded by
+ * {@code net.core.netdev_max_backlog}) and the ring is refilled.</li>
+ * <li><b>ndo_stop</b>: also takes the RX buffers back and frees them (frames not yet taken are
+ * counted in {@code rx_ring_flushed}).</li>
  * </ul>
  *
  * <p>Fault knobs (emulator-specific, set at creation or through {@link #change}):
@@ -56,10 +65,15 @@ public final class LegacyDriver implements NetDriver {
     private int dropCountdown;
     private final Runnable irqHandler = this::interrupt;
     private final Consumer<SkBuff> ringFlushSink = this::ringFlushed;
+    private final Consumer<SkBuff> rxFlushSink = this::rxFlushed;
+    /** NET_SKB_PAD + NET_IP_ALIGN: headroom of a receive buffer. */
+    static final int RX_HEADROOM = 64 + 2;
+    private int rxBufLen;
 
     // ethtool -S
     private long xmitPackets, xmitBytes, txBusy, forcedBusy, driverDrops, stopQueue, wakeQueue;
     private long irqHandled, cleanedPackets, cleanedBytes, ringFlushed, carrierChanges;
+    private long rxPackets, rxBytes, rxBacklogDrops, rxBufAlloc, rxRingFlushed;
 
     LegacyDriver(LegacyParams p) {
         apply(p);
@@ -96,9 +110,12 @@ public final class LegacyDriver implements NetDriver {
         this.limit = limitFor(txRingDescriptors);
         this.dev = d;
         this.hw = h;
+        this.rxBufLen = d.mtu() + 14;
         d.setFeatures(0);
         d.setRealNumTxQueues(1);
         h.setTxCoalesce(0, 0);
+        h.setRxCoalesce(0, 0);
+        h.setRssQueues(1);
         h.requestIrq(irqHandler);
     }
 
@@ -112,6 +129,7 @@ public final class LegacyDriver implements NetDriver {
     @Override
     public void ndoOpen() {
         running = true;
+        allocRxBuffers();
         carrier = hw.linkUp();
         if (carrier) dev.netifCarrierOn(); else dev.netifCarrierOff();
         hw.irqEnable();
@@ -132,11 +150,32 @@ public final class LegacyDriver implements NetDriver {
             cleanedBytes += skb.len();
             dev.devConsumeSkbAny(skb);
         }
+        hw.rxFlush(0, rxFlushSink);
     }
 
     private void ringFlushed(SkBuff skb) {
         ringFlushed++;
         dev.devKfreeSkbAny(skb, DropReason.RING_FLUSH);
+    }
+
+    private void rxFlushed(SkBuff skb) {
+        if (skb.len() != 0) rxRingFlushed++;
+        dev.allocator().free(skb);
+    }
+
+    /** Fills RX ring 0 with empty buffers ({@code dev_alloc_skb(len + 2)} + {@code skb_reserve(2)}, with NET_SKB_PAD). */
+    private void allocRxBuffers() {
+        var alloc = dev.allocator();
+        int free = hw.rxRingFree(0);
+        for (int i = 0; i < free; i++) {
+            SkBuff skb = alloc.allocSkb(RX_HEADROOM + rxBufLen);
+            skb.reserve(RX_HEADROOM);
+            if (!hw.rxPost(0, skb)) {
+                alloc.free(skb);
+                return;
+            }
+            rxBufAlloc++;
+        }
     }
 
     private int inUse() {
@@ -203,6 +242,20 @@ public final class LegacyDriver implements NetDriver {
             dev.devConsumeSkbAny(skb); // in hard IRQ: completion queue + NET_TX softirq
         }
         maybeWake();
+        rx();
+    }
+
+    /** Mirrors the pre-NAPI {@code rtl8139_rx()}: every received frame to {@code netif_rx()}, then refill. */
+    private void rx() {
+        SkBuff skb;
+        int n = 0;
+        while ((skb = hw.rxReclaim(0)) != null) {
+            n++;
+            rxPackets++;
+            rxBytes += skb.len();
+            if (dev.netifRx(skb) != NetDevice.NET_RX_SUCCESS) rxBacklogDrops++;
+        }
+        if (n > 0 && running) allocRxBuffers();
     }
 
     private void maybeWake() {
@@ -260,6 +313,11 @@ public final class LegacyDriver implements NetDriver {
         m.put("carrier_changes", carrierChanges);
         m.put("tx_ring_descriptors", (long) limit);
         m.put("stuck_queue", stuckQueue ? 1L : 0L);
+        m.put("rx_clean_packets", rxPackets);
+        m.put("rx_clean_bytes", rxBytes);
+        m.put("rx_netif_rx_dropped", rxBacklogDrops);
+        m.put("rx_buf_alloc", rxBufAlloc);
+        m.put("rx_ring_flushed", rxRingFlushed);
         return m;
     }
 }

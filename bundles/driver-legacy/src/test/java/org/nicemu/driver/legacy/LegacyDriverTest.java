@@ -78,7 +78,7 @@ class LegacyDriverTest {
         assertEquals(0, c.softirqNetRx);
         assertTrue(c.softirqNetTx >= 100, "every interrupt's skb is freed by net_tx_action: " + c.softirqNetTx);
         assertEquals(100, c.skbFree);
-        assertEquals(0, b.host().allocator().inUse());
+        assertEquals(0, b.skbsInUse());
         assertEquals(0, b.stat("txq_0_bql_limit"), "no BQL");
     }
 
@@ -93,7 +93,7 @@ class LegacyDriverTest {
         assertEquals(14, b.stat("txq_0_busy"));
         assertEquals(14, b.host().counters().txRequeue);
         assertEquals(0, b.dev().drops().totalPackets());
-        assertEquals(0, b.host().allocator().inUse());
+        assertEquals(0, b.skbsInUse());
     }
 
     @Test
@@ -106,7 +106,7 @@ class LegacyDriverTest {
         assertEquals(2000, b.dev().drops().bytes(DropReason.DRIVER_DROP));
         assertEquals(10, b.stat("tx_driver_drops"));
         assertEquals(40, b.stat("tx_packets"), "the NIC saw only the others");
-        assertEquals(0, b.host().allocator().inUse());
+        assertEquals(0, b.skbsInUse());
     }
 
     @Test
@@ -123,7 +123,7 @@ class LegacyDriverTest {
         assertEquals(19 * 12304L, b.port().times().get(19), "the ring drained back to back");
         assertEquals(2_000_000L, b.port().times().get(20), "released at 2 ms, sending resumes at once");
         assertEquals(0, b.dev().drops().totalPackets());
-        assertEquals(0, b.host().allocator().inUse());
+        assertEquals(0, b.skbsInUse());
         assertEquals(0, b.stat("stuck_queue"));
     }
 
@@ -138,7 +138,7 @@ class LegacyDriverTest {
         b.runUntil(1_000_000_000L);
         assertEquals(range(0, 10), b.port().ids());
         assertEquals(1_000_000L, b.port().times().get(0));
-        assertEquals(0, b.host().allocator().inUse());
+        assertEquals(0, b.skbsInUse());
     }
 
     @Test
@@ -153,7 +153,7 @@ class LegacyDriverTest {
         assertEquals(47, b.stat("tx_wake_queue"));
         assertEquals(4, b.stat("tx_ring_descriptors"));
         assertEquals(0, b.stat("tx_busy"));
-        assertEquals(0, b.host().allocator().inUse());
+        assertEquals(0, b.skbsInUse());
     }
 
     @Test
@@ -172,7 +172,7 @@ class LegacyDriverTest {
         assertEquals(0, b.stat("tx_tso_segments"), "the NIC did not segment: the device layer did");
         assertEquals(3, b.stat("tx_descriptors"));
         assertEquals(3, b.stat("drv_xmit_packets"));
-        assertEquals(0, b.host().allocator().inUse());
+        assertEquals(0, b.skbsInUse());
     }
 
     @Test
@@ -187,7 +187,7 @@ class LegacyDriverTest {
         assertEquals(91, flushed);
         assertEquals(range(0, 9), b.port().ids());
         assertEquals(flushed, b.stat("tx_ring_flushed"));
-        assertEquals(0, b.host().allocator().inUse());
+        assertEquals(0, b.skbsInUse());
     }
 
     @Test

@@ -10,6 +10,12 @@ import org.nicemu.api.nic.NicPort;
  * either one file for all TX queues (merged, in transmit order), or — with {@code perQueue=true} —
  * one file per TX queue and no merged file.
  *
+ * <p>Received frames ({@link #received}) go into the merged file too, so it shows both directions
+ * in time order (the loop is single-threaded, so frames are written in the order they happen; a
+ * received frame is stamped with its arrival, a transmitted one with its first bit on the wire).
+ * Classic pcap has no direction or queue field: tell them apart by the addresses. The per-queue
+ * files hold the TX queues only; received frames are not written there.
+ *
  * <p>{@link #transmit} and {@link #flush} run on the emulation loop; {@link #close} may be called
  * from any thread (see {@link CaptureFileWriter}).
  */
@@ -76,6 +82,13 @@ public final class PcapPort implements NicPort {
             merged.write(timestampNanos, frame, off, len);
         } else {
             perQueue[txQueue].write(timestampNanos, frame, off, len);
+        }
+    }
+
+    @Override
+    public void received(long timestampNanos, int rxQueue, byte[] frame, int off, int len) {
+        if (merged != null) {
+            merged.write(timestampNanos, frame, off, len);
         }
     }
 

@@ -5,7 +5,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Writes a pcapng file: one section, one interface per TX queue of a device, nanosecond timestamps.
+ * Writes a pcapng file: one section, one interface per TX queue of a device (and, once added with
+ * {@link #addInterfaces}, one per RX queue), nanosecond timestamps.
  *
  * <p>Blocks, all little-endian, each padded to 32 bits and framed by its total length at both ends:
  * <ul>
@@ -14,7 +15,10 @@ import java.util.Objects;
  * <li>One Interface Description Block (1) per TX queue, in queue order, so the interface id of
  *     queue {@code q} is {@code q}: LINKTYPE_ETHERNET, snaplen, options {@code if_name} =
  *     {@code <dev>-tx<q>} (e.g. {@code eth0-tx0}) and {@code if_tsresol} = 9 (nanoseconds).</li>
- * <li>One Enhanced Packet Block (6) per frame: interface id = TX queue, 64-bit timestamp in ns
+ * <li>Interfaces added later with {@link #addInterfaces} (the receive queues, {@code <dev>-rx<q>})
+ *     get the next ids, their descriptions written before any packet that uses them (pcapng
+ *     allows an IDB anywhere in the section before its first use).</li>
+ * <li>One Enhanced Packet Block (6) per frame: interface id = TX queue (or an added id), 64-bit timestamp in ns
  *     (high word first), captured length = min(len, snaplen), original length, data.</li>
  * <li>At {@link #close()}, one Interface Statistics Block (5) per interface, timestamped with the
  *     latest frame timestamp of the file, with {@code isb_starttime}/{@code isb_endtime} (first
@@ -61,12 +65,12 @@ public final class PcapngWriter extends CaptureFileWriter {
     private static final String USER_APPL = "nicemu";
 
     private final int snaplen;
-    private final int numInterfaces;
-    private final long[] frames;
-    private final long[] ifDrops;
-    private final long[] osDrops;
-    private final long[] firstTs;
-    private final long[] lastTs;
+    private int numInterfaces;
+    private long[] frames;
+    private long[] ifDrops;
+    private long[] osDrops;
+    private long[] firstTs;
+    private long[] lastTs;
     private long maxTs;
 
     /**
@@ -131,9 +135,43 @@ public final class PcapngWriter extends CaptureFileWriter {
         buf.putInt(total);
     }
 
+    /**
+     * Adds {@code n} interfaces named {@code <namePrefix><i>} (i = 0..n-1, e.g. {@code eth0-rx0}),
+     * writes their Interface Description Blocks and returns the id of the first one; the others
+     * follow consecutively. Owner thread only; returns -1 (nothing written) once closed.
+     *
+     * @throws IllegalArgumentException when the total number of interfaces would exceed 65535
+     */
+    public int addInterfaces(String namePrefix, int n) {
+        Objects.requireNonNull(namePrefix, "namePrefix");
+        if (n < 1 || numInterfaces + n > 65_535) {
+            throw new IllegalArgumentException("cannot add " + n + " interfaces to " + numInterfaces + ": accepted 1.." + (65_535 - numInterfaces));
+        }
+        if (!enter()) {
+            return -1;
+        }
+        try {
+            int first = numInterfaces;
+            int total = first + n;
+            frames = java.util.Arrays.copyOf(frames, total);
+            ifDrops = java.util.Arrays.copyOf(ifDrops, total);
+            osDrops = java.util.Arrays.copyOf(osDrops, total);
+            firstTs = java.util.Arrays.copyOf(firstTs, total);
+            lastTs = java.util.Arrays.copyOf(lastTs, total);
+            for (int i = 0; i < n; i++) {
+                writeInterfaceDescription(namePrefix + i);
+            }
+            numInterfaces = total;
+            return first;
+        } finally {
+            exit();
+        }
+    }
+
     private void writeInterfaceDescription(String name) {
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         int total = 20 + (4 + pad4(n.length)) + (4 + 4) + 4;
+        ensure(total);
         buf.putInt(BT_IDB).putInt(total)
                 .putShort((short) PcapWriter.LINKTYPE_ETHERNET).putShort((short) 0)
                 .putInt(snaplen);
@@ -209,12 +247,12 @@ public final class PcapngWriter extends CaptureFileWriter {
         osDrops[Objects.checkIndex(queue, numInterfaces)] += n;
     }
 
-    /** Frames written for TX queue {@code queue} so far. */
+    /** Frames written for interface {@code queue} (a TX queue, or an added interface id) so far. */
     public long frames(int queue) {
         return frames[Objects.checkIndex(queue, numInterfaces)];
     }
 
-    /** Number of interfaces (TX queues) described in the file. */
+    /** Number of interfaces (TX queues, then added ones) described in the file. */
     public int numInterfaces() {
         return numInterfaces;
     }

@@ -24,6 +24,9 @@ import org.pcap4j.packet.namednumber.DataLinkType;
  * A {@link NicPort} that writes a nanosecond pcap file through Pcap4J / libpcap:
  * {@code Pcaps.openDead(EN10MB, 65536, NANO)}, {@code dumpOpen}, one {@code dumpRaw} per frame.
  *
+ * <p>Frames the NIC receives ({@link #received}) are written too, in time order with the
+ * transmitted ones (classic pcap has no direction field).
+ *
  * <p>This is the reference writer (libpcap writes the file), not the fast one: each frame costs a
  * copy, a {@link Timestamp} and a JNA call. For captures on the hot path use the {@code pcap} and
  * {@code pcapng} ports of {@code org.nicemu.port.pcap}.
@@ -105,6 +108,16 @@ public final class Pcap4jPort implements NicPort {
     @Override
     public void transmit(long timestampNanos, int txQueue, byte[] frame, int off, int len) {
         Objects.checkIndex(txQueue, numTxQueues);
+        dump(timestampNanos, frame, off, len);
+    }
+
+    /** Received frames are written to the same file, in time order with the transmitted ones. */
+    @Override
+    public void received(long timestampNanos, int rxQueue, byte[] frame, int off, int len) {
+        dump(timestampNanos, frame, off, len);
+    }
+
+    private void dump(long timestampNanos, byte[] frame, int off, int len) {
         Objects.checkFromIndexSize(off, len, frame.length);
         WRITING.setVolatile(this, true);
         try {

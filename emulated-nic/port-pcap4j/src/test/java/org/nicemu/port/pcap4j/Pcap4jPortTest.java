@@ -107,6 +107,21 @@ class Pcap4jPortTest {
     }
 
     @Test
+    void receivedFramesAreWrittenInTimeOrderWithTransmittedOnes() throws IOException {
+        Path f = dir.resolve("both.pcap");
+        byte[] a = TestFrames.udp(100, 1);
+        byte[] b = TestFrames.tcp(200, 2);
+        NicPort p = new Pcap4jPortFactory().open("eth0", 1, Map.of("file", f.toString()));
+        p.transmit(1_000, 0, a, 0, a.length);
+        p.received(2_000, 3, b, 0, b.length);
+        p.close();
+        List<CaptureReader.PcapRecord> rs = CaptureReader.readPcap(f).records();
+        assertEquals(2, rs.size());
+        assertEquals(2_000, rs.get(1).timestampNanos());
+        assertArrayEquals(b, rs.get(1).data());
+    }
+
+    @Test
     void snaplenCutsLongFrames() throws IOException {
         Path f = dir.resolve("long.pcap");
         byte[] jumbo = new byte[70_000];
