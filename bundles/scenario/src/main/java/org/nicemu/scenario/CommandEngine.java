@@ -66,7 +66,12 @@ final class CommandEngine {
 
     /** Parses and executes one line. */
     String execute(Emulation emu, String hostName, String line) {
-        Cmd cmd = CommandSyntax.parse(Words.split(line));
+        List<String> words = Words.split(line);
+        if (InetCommands.handles(words)) {
+            if (emu == null) throw new IllegalArgumentException("no emulation given");
+            return InetCommands.execute(emu, hostName, words);
+        }
+        Cmd cmd = CommandSyntax.parse(words);
         if (cmd instanceof Help) return CommandSyntax.usage() + "\n";
         if (emu == null) throw new IllegalArgumentException("no emulation given");
         forgetClosed();

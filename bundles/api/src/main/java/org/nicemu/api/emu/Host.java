@@ -5,6 +5,10 @@ import java.util.Map;
 
 import org.nicemu.api.exec.EventLoop;
 import org.nicemu.api.exec.Workqueues;
+import org.nicemu.api.inet.InetNs;
+import org.nicemu.api.inet.InetProtocol;
+import org.nicemu.api.inet.Ipv4Layer;
+import org.nicemu.api.inet.NfHook;
 import org.nicemu.api.net.PacketHandler;
 import org.nicemu.api.skb.SkbAllocator;
 import org.nicemu.api.stats.CostCounters;
@@ -59,4 +63,25 @@ public interface Host {
      * scheduler tick or a wake-up would; cleared by the next {@code schedule()} on that CPU.
      */
     void setNeedResched(int cpu);
+
+    /** The host's IPv4 state (the ipv4 part of {@code struct net}); it outlives any IP layer instance. */
+    InetNs inet();
+
+    /** The IPv4 layer bound now (made by the active Ipv4LayerFactory), or null when no IP bundle is active. */
+    Ipv4Layer ipv4();
+
+    /**
+     * Mirrors {@code inet_add_protocol()}: the IP layer delivers packets of IP protocol {@code proto}
+     * to {@code p}. A second protocol for the same number replaces nothing and is an error.
+     */
+    void addInetProtocol(int proto, InetProtocol p);
+
+    /** Mirrors {@code inet_del_protocol()}: removes {@code p} if it is the handler of {@code proto}. */
+    void removeInetProtocol(int proto, InetProtocol p);
+
+    /** The handler of IP protocol {@code proto} ({@code inet_protos[proto]}), or null. */
+    InetProtocol inetProtocol(int proto);
+
+    /** The NF_INET_POST_ROUTING hooks ({@code nf_hook_entries}), lowest priority first; a snapshot. */
+    List<NfHook> postRoutingHooks();
 }

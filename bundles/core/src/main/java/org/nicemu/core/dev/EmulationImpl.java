@@ -85,6 +85,7 @@ public final class EmulationImpl implements Emulation {
             if (hostImpl(hostName) != null) throw new IllegalArgumentException("emulation " + name + " already has a host " + hostName);
             HostImpl h = new HostImpl(this, hostName, cpus);
             hosts.add(h);
+            if (plugins.ipv4Factory() != null) h.bindIpv4(plugins.ipv4Factory());
             return h;
         });
     }
@@ -246,6 +247,17 @@ public final class EmulationImpl implements Emulation {
     /** A driver model became available: devices that wanted it get it back. */
     public void driverBack(String kind) {
         for (HostImpl h : hosts) for (NetDeviceImpl d : h.devicesImpl()) if (kind.equals(d.desiredDriver)) d.driverBack();
+    }
+
+
+    /** A (new) IPv4 layer factory: every host gets a layer from it, replacing the one it had (hot swap). Loop thread. */
+    public void ipv4Bound(org.nicemu.api.inet.Ipv4LayerFactory f) {
+        for (HostImpl h : hosts) h.bindIpv4(f);
+    }
+
+    /** The IPv4 layer factory {@code f} went away: hosts using it lose their layer (the state stays). Loop thread. */
+    public void ipv4Gone(org.nicemu.api.inet.Ipv4LayerFactory f) {
+        for (HostImpl h : hosts) if (h.ipv4Factory() == f) h.unbindIpv4();
     }
 
     @Override

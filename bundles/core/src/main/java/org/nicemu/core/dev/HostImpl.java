@@ -13,6 +13,11 @@ import org.nicemu.api.emu.DeviceSpec;
 import org.nicemu.api.emu.Host;
 import org.nicemu.api.exec.EventLoop;
 import org.nicemu.api.exec.Workqueues;
+import org.nicemu.api.inet.InetNs;
+import org.nicemu.api.inet.InetProtocol;
+import org.nicemu.api.inet.Ipv4Layer;
+import org.nicemu.api.inet.Ipv4LayerFactory;
+import org.nicemu.api.inet.NfHook;
 import org.nicemu.api.nic.Nic;
 import org.nicemu.api.nic.NicFactory;
 import org.nicemu.api.net.PacketHandler;
@@ -61,6 +66,13 @@ public final class HostImpl implements Host {
     private int[] ptypeTypes = new int[0];
     private PacketHandler[][] ptypeHandlers = new PacketHandler[0][];
     private boolean softirqPending;
+    /** The IPv4 state (survives IP layer swaps), the bound layer, the factory that made it and its handlers. */
+    private final InetNs inet = new InetNs();
+    private Ipv4Layer ipv4;
+    private Ipv4LayerFactory ipv4Factory;
+    private PacketHandler ipHandler, arpHandler;
+    /** inet_protos[]: transport protocols by IP protocol number. */
+    private final InetProtocol[] inetProtos = new InetProtocol[256];
     private final org.nicemu.api.exec.Timer ksoftirqd;
     long ksoftirqdRuns;
     long timeSqueeze;
@@ -483,6 +495,81 @@ public final class HostImpl implements Host {
             softirqPending = true;
         };
     }
+
+
+    // ---------------------------------------------------------------- IPv4 (struct net ipv4, inet_protos, nf hooks)
+
+    @Override
+    public InetNs inet() { return inet; }
+
+    @Override
+    public Ipv4Layer ipv4() { return ipv4; }
+
+    /** The factory of the bound IPv4 layer, or null. */
+    Ipv4LayerFactory ipv4Factory() { return ipv4Factory; }
+
+    /**
+     * Binds a new IPv4 layer made by {@code f} (after unbinding the current one) and registers its
+     * receive functions for 0x0800 ({@code ip_rcv}) and 0x0806 ({@code arp_rcv}) as {@code inet_init()}
+     * does with {@code dev_add_pack()}. Loop thread. A factory that throws leaves the host without IPv4.
+     */
+    public void bindIpv4(Ipv4LayerFactory f) {
+        unbindIpv4();
+        if (f == null) return;
+        Ipv4Layer l;
+        try {
+            l = f.create(this, inet);
+        } catch (RuntimeException e) {
+            System.err.println("nicemu: " + name + ": the IPv4 layer could not be created: " + e);
+            return;
+        }
+        if (l == null) return;
+        ipv4 = l;
+        ipv4Factory = f;
+        ipHandler = l::ipRcv;
+        arpHandler = l::arpRcv;
+        addPacketHandler(0x0800, ipHandler);
+        addPacketHandler(0x0806, arpHandler);
+    }
+
+    /** Unbinds the IPv4 layer: removes its handlers and calls destroy(); the state stays in {@link #inet()}. Loop thread. */
+    public void unbindIpv4() {
+        Ipv4Layer l = ipv4;
+        if (l == null) return;
+        removePacketHandler(0x0800, ipHandler);
+        removePacketHandler(0x0806, arpHandler);
+        ipv4 = null;
+        ipv4Factory = null;
+        ipHandler = null;
+        arpHandler = null;
+        try {
+            l.destroy();
+        } catch (RuntimeException e) {
+            System.err.println("nicemu: " + name + ": IPv4 layer destroy failed: " + e);
+        }
+    }
+
+    @Override
+    public void addInetProtocol(int proto, InetProtocol p) {
+        if (proto < 0 || proto > 255) throw new IllegalArgumentException("IP protocol must be 0..255, got " + proto);
+        if (p == null) throw new IllegalArgumentException("protocol handler is null");
+        if (inetProtos[proto] != null && inetProtos[proto] != p) throw new IllegalArgumentException("IP protocol " + proto + " has a handler already");
+        inetProtos[proto] = p;
+    }
+
+    @Override
+    public void removeInetProtocol(int proto, InetProtocol p) {
+        if (proto < 0 || proto > 255) return;
+        if (inetProtos[proto] == p) inetProtos[proto] = null;
+    }
+
+    @Override
+    public InetProtocol inetProtocol(int proto) {
+        return proto < 0 || proto > 255 ? null : inetProtos[proto];
+    }
+
+    @Override
+    public List<NfHook> postRoutingHooks() { return emu.plugins().postRoutingHooks(); }
 
     @Override
     public String toString() { return "host " + name; }

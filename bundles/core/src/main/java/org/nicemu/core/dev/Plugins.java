@@ -8,6 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.nicemu.api.driver.DriverException;
 import org.nicemu.api.driver.DriverFactory;
 import org.nicemu.api.driver.NetDriver;
+import org.nicemu.api.inet.Ipv4LayerFactory;
+import org.nicemu.api.inet.NfHook;
 import org.nicemu.api.nic.NicFactory;
 import org.nicemu.api.nic.NicPortFactory;
 import org.nicemu.api.qdisc.QdiscFactory;
@@ -27,6 +29,47 @@ public final class Plugins {
     private final Map<String, DriverFactory> drivers = new ConcurrentHashMap<>();
     private final Map<String, NicPortFactory> ports = new ConcurrentHashMap<>();
     private volatile NicFactory nic;
+    private volatile Ipv4LayerFactory ipv4;
+    /** POST_ROUTING hooks with their priority and arrival order; {@link #postRouting} is the sorted snapshot. */
+    private final java.util.List<Object[]> hookEntries = new java.util.ArrayList<>();
+    private long hookSeq;
+    private volatile java.util.List<NfHook> postRouting = java.util.List.of();
+
+    /** Sets the IPv4 layer factory (the bound {@code net.layer=ipv4} service; greedy: a newer one replaces it). */
+    public void setIpv4Factory(Ipv4LayerFactory f) { ipv4 = f; }
+
+    /** Clears the IPv4 layer factory if it is {@code f}; false if another one is current. */
+    public boolean unsetIpv4Factory(Ipv4LayerFactory f) {
+        if (ipv4 != f) return false;
+        ipv4 = null;
+        return true;
+    }
+
+    /** The IPv4 layer factory, or null when no IP bundle is active. */
+    public Ipv4LayerFactory ipv4Factory() { return ipv4; }
+
+    /** Adds a POST_ROUTING hook (nf_register_net_hook); lower {@code priority} runs first, equal ones in arrival order. */
+    public synchronized void addNfHook(NfHook h, int priority) {
+        hookEntries.add(new Object[] {h, priority, hookSeq++});
+        resortHooks();
+    }
+
+    /** Removes a POST_ROUTING hook (nf_unregister_net_hook); false if unknown. */
+    public synchronized boolean removeNfHook(NfHook h) {
+        boolean r = hookEntries.removeIf(e -> e[0] == h);
+        resortHooks();
+        return r;
+    }
+
+    private void resortHooks() {
+        hookEntries.sort(java.util.Comparator.<Object[]>comparingInt(e -> (Integer) e[1]).thenComparingLong(e -> (Long) e[2]));
+        java.util.List<NfHook> l = new java.util.ArrayList<>();
+        for (Object[] e : hookEntries) l.add((NfHook) e[0]);
+        postRouting = java.util.List.copyOf(l);
+    }
+
+    /** The POST_ROUTING hooks sorted by priority; an immutable snapshot (no allocation per call). */
+    public java.util.List<NfHook> postRoutingHooks() { return postRouting; }
 
     public void addQdisc(QdiscFactory f) { qdiscs.put(f.kind(), f); }
 

@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.nicemu.api.driver.DriverFactory;
 import org.nicemu.api.emu.Emulation;
 import org.nicemu.api.emu.Emulations;
+import org.nicemu.api.inet.Ipv4LayerFactory;
+import org.nicemu.api.inet.NfHook;
 import org.nicemu.api.nic.NicFactory;
 import org.nicemu.api.nic.NicPortFactory;
 import org.nicemu.api.qdisc.QdiscFactory;
@@ -19,6 +21,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * The core's DS component: the {@link Emulations} service, and the plugin registry fed by the
@@ -108,6 +111,44 @@ public final class EmulationsComponent implements Emulations {
     void setNic(NicFactory f) { plugins.setNicFactory(f); }
 
     void unsetNic(NicFactory f) { plugins.unsetNicFactory(f); }
+
+
+    /**
+     * The IPv4 layer (net.layer=ipv4): bound greedily, so a newer service replaces the current one;
+     * each emulation's hosts get a layer from it on their loop (the state stays in InetNs).
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, target = "(net.layer=ipv4)")
+    void setIpv4(Ipv4LayerFactory f) {
+        plugins.setIpv4Factory(f);
+        onEachLoop(e -> e.ipv4Bound(f), "binding the IPv4 layer");
+    }
+
+    void unsetIpv4(Ipv4LayerFactory f) {
+        if (!plugins.unsetIpv4Factory(f)) return;
+        onEachLoop(e -> e.ipv4Gone(f), "unbinding the IPv4 layer");
+    }
+
+    /** POST_ROUTING hooks (nf.hook=post_routing, nf.priority): the IP layers read the sorted list. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, target = "(nf.hook=post_routing)")
+    void addNfHook(NfHook h, Map<String, Object> props) {
+        Object p = props.get(NfHook.PRIORITY);
+        int prio = 0;
+        if (p instanceof Number) prio = ((Number) p).intValue();
+        else if (p != null) {
+            try {
+                prio = Integer.parseInt(p.toString().trim());
+            } catch (NumberFormatException e) {
+                prio = 0;
+            }
+        }
+        plugins.addNfHook(h, prio);
+    }
+
+    void removeNfHook(NfHook h) {
+        if (!plugins.removeNfHook(h)) return;
+        onEachLoop(e -> { }, "draining a POST_ROUTING hook"); // the hook's code is no longer running when this returns
+    }
 
     private void onEachLoop(java.util.function.Consumer<EmulationImpl> action, String what) {
         for (EmulationImpl e : emulations.values()) {

@@ -74,6 +74,33 @@ public final class DeviceHarness {
         return this;
     }
 
+
+    /**
+     * Registers the IPv4 layer factory (as the core's DS component does for the net.layer=ipv4
+     * service): hosts that exist get a layer now, hosts added later when they are made.
+     */
+    public DeviceHarness ipv4(org.nicemu.api.inet.Ipv4LayerFactory factory) {
+        plugins.setIpv4Factory(factory);
+        emu.loop().post(() -> emu.ipv4Bound(factory));
+        emu.loopImpl().runPosted();
+        return this;
+    }
+
+    /** Unregisters the IPv4 layer factory {@code factory} (its bundle stopped): hosts lose their layer, keep their state. */
+    public DeviceHarness noIpv4(org.nicemu.api.inet.Ipv4LayerFactory factory) {
+        if (plugins.unsetIpv4Factory(factory)) {
+            emu.loop().post(() -> emu.ipv4Gone(factory));
+            emu.loopImpl().runPosted();
+        }
+        return this;
+    }
+
+    /** Registers a POST_ROUTING hook with {@code priority} (nf_register_net_hook). */
+    public DeviceHarness nfHook(org.nicemu.api.inet.NfHook hook, int priority) {
+        plugins.addNfHook(hook, priority);
+        return this;
+    }
+
     /**
      * Adds host {@code h1} with {@code cpus} CPUs and on it the device {@code spec}; they become
      * {@link #host()} and {@link #dev()}.
