@@ -1,5 +1,7 @@
 package org.nicemu.tcp.cc.cubic;
 
+import org.nicemu.core.testing.CcTestSock;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -24,7 +26,7 @@ import org.nicemu.api.tcp.cc.TcpCongestionOps;
  */
 class CubicTest {
     private static final int MSS = 1000;
-    private final FakeSock sk = new FakeSock();
+    private final CcTestSock sk = new CcTestSock();
 
     // ---------------------------------------------------------------- constants and cubic_root
 
@@ -90,7 +92,7 @@ class CubicTest {
 
     /** Loss at cwnd 100, then at cwnd 90 (below Wmax 100); returns the instance after the next ACK. */
     private Cubic secondLoss(boolean fastConvergence) {
-        FakeSock s = new FakeSock();
+        CcTestSock s = new CcTestSock();
         Cubic cubic = new Cubic(params(fastConvergence, true, CubicParams.HYSTART_ACK_TRAIN | CubicParams.HYSTART_DELAY));
         cubic.init(s);
         s.cwnd = 100;
@@ -190,7 +192,7 @@ class CubicTest {
     /** Loss at 100, then 200 RTTs of 10 ms; samples {rounds, cwnd, tcp_cwnd} after 50, 100, 150, 200 RTTs. */
     private long[][] runShortRtt(boolean friendliness) {
         final long rtt = 10_000;
-        FakeSock s = new FakeSock();
+        CcTestSock s = new CcTestSock();
         Cubic cubic = new Cubic(CubicParams.of(true, 717, 41, friendliness, true, 3, 16, 2000, 0));
         cubic.init(s);
         s.cwnd = 100;
@@ -236,7 +238,7 @@ class CubicTest {
      * {@code spacingUs}; each ACK is pktsAcked then congAvoid, as in tcp_ack(). The next round starts
      * 20 ms after the last ACK. Stops at HyStart's exit. Returns {round, ack index, cwnd}, or null.
      */
-    private int[] slowStart(Cubic cubic, FakeSock s, long[] rtts, long spacingUs) {
+    private int[] slowStart(Cubic cubic, CcTestSock s, long[] rtts, long spacingUs) {
         cubic.init(s);
         s.cwnd = 10;
         long t0 = 0;
@@ -265,7 +267,7 @@ class CubicTest {
     void hystartDelayExitsWhenTheRoundMinimumRttExceedsDelayMinPlus4ms() {
         // delay_min = 10 ms -> threshold clamp(10000 >> 3, 4000, 16000) = 4000 us: exit above 14000 us
         Cubic below = new Cubic(params(true, true, CubicParams.HYSTART_DELAY));
-        FakeSock s1 = new FakeSock();
+        CcTestSock s1 = new CcTestSock();
         assertEquals(null, slowStart(below, s1, new long[] {10_000, 10_000, 10_000, 14_000}, 100));
         assertFalse(below.hystartFound());
         assertEquals(160, s1.cwnd, "RTT + 4000 us exactly is not enough: plain slow start 10-20-40-80-160");
@@ -286,7 +288,7 @@ class CubicTest {
         assertFalse(TcpCc.tcpInSlowStart(sk));
 
         // the same with both detections on, but ACKs 2.5 ms apart (never a train at hystart_ack_delta_us 2000)
-        FakeSock s2 = new FakeSock();
+        CcTestSock s2 = new CcTestSock();
         int[] exit2 = slowStart(new Cubic(), s2, new long[] {10_000, 10_000, 10_000, 14_001}, 2_500);
         assertEquals(88, exit2[2]);
     }
@@ -304,7 +306,7 @@ class CubicTest {
 
         // paced: the threshold is not halved and gets the TSO allowance, min(1 ms, 4 * 65536 B / rate):
         // 10000 + 1000 = 11000 us -> round 4 (cwnd 160), ACK index 111 (11100 us): cwnd 271
-        FakeSock paced = new FakeSock();
+        CcTestSock paced = new CcTestSock();
         paced.pacing = true;
         paced.pacingRate = 100_000_000;
         assertEquals(1000, Cubic.hystartAckDelay(paced));
@@ -314,13 +316,13 @@ class CubicTest {
         assertEquals(271, exit2[2]);
 
         // below hystart_low_window (16) nothing happens: low window 200 keeps slow start to 320
-        FakeSock s3 = new FakeSock();
+        CcTestSock s3 = new CcTestSock();
         Cubic high = new Cubic(CubicParams.of(true, 717, 41, true, true, 3, 200, 2000, 0));
         assertEquals(null, slowStart(high, s3, new long[] {10_000, 10_000, 10_000, 10_000, 10_000}, 100));
         assertEquals(320, s3.cwnd);
 
         // HyStart off: slow start only ends at a loss
-        FakeSock s4 = new FakeSock();
+        CcTestSock s4 = new CcTestSock();
         assertEquals(null, slowStart(new Cubic(params(true, false, 3)), s4, new long[] {10_000, 10_000, 10_000, 10_000, 10_000}, 100));
         assertEquals(320, s4.cwnd);
     }
@@ -386,10 +388,10 @@ class CubicTest {
 
     @Test
     void initialSsthreshAppliesOnlyWithoutHystart() {
-        FakeSock s = new FakeSock();
+        CcTestSock s = new CcTestSock();
         new Cubic(CubicParams.of(true, 717, 41, true, false, 3, 16, 2000, 50)).init(s);
         assertEquals(50, s.ssthresh);
-        FakeSock s2 = new FakeSock();
+        CcTestSock s2 = new CcTestSock();
         new Cubic(CubicParams.of(true, 717, 41, true, true, 3, 16, 2000, 50)).init(s2);
         assertEquals(TcpCc.TCP_INFINITE_SSTHRESH, s2.ssthresh);
     }
@@ -411,7 +413,7 @@ class CubicTest {
         Cubic b = (Cubic) f.create();
         assertEquals(512, b.params().beta);
         assertEquals(717, ((Cubic) a).params().beta, "existing instances keep their parameters");
-        FakeSock s = new FakeSock();
+        CcTestSock s = new CcTestSock();
         s.cwnd = 100;
         assertEquals(50, b.ssthresh(s));
         assertEquals(8 * 1536 / 3 / 512, b.params().betaScale);

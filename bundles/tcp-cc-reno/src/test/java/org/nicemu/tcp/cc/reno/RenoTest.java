@@ -1,5 +1,7 @@
 package org.nicemu.tcp.cc.reno;
 
+import org.nicemu.core.testing.CcTestSock;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -14,7 +16,7 @@ import org.nicemu.api.tcp.cc.TcpCongestionOps;
  * ACK by ACK through a fake socket, with exact windows.
  */
 class RenoTest {
-    private final FakeSock sk = new FakeSock();
+    private final CcTestSock sk = new CcTestSock();
     private final TcpCongestionOps reno = new RenoFactory().create();
     private int ack;
 
@@ -59,7 +61,7 @@ class RenoTest {
         ackPackets(1);
         assertEquals(22, sk.cwnd);
         // whole sequence: 10 -> 20 in 10 packets, then 20 -> 30 takes 20 + 21 + ... + 29 = 245 packets
-        FakeSock s2 = new FakeSock();
+        CcTestSock s2 = new CcTestSock();
         s2.cwnd = 10;
         s2.ssthresh = 20;
         int packets = 0;

@@ -1,30 +1,33 @@
-package org.nicemu.tcp.cc.reno;
+package org.nicemu.core.testing;
 
 import org.nicemu.api.tcp.cc.TcpCc;
 import org.nicemu.api.tcp.cc.TcpCcSock;
 
-/** A plain TcpCcSock for driving congestion control by hand: public fields, no TCP behind them. */
-final class FakeSock implements TcpCcSock {
-    long cwnd = 10;
-    long ssthresh = TcpCc.TCP_INFINITE_SSTHRESH;
-    long cwndCnt;
-    long clamp = 0xffffffffL;
-    long prior;
-    long inFlight;
-    boolean cwndLimited = true;
-    long srtt;
-    long minRtt = 0xffffffffL;
-    int mss = 1448;
-    long delivered;
-    long prrOut;
-    int caState = TcpCc.TCP_CA_OPEN;
-    int una;
-    int nxt;
-    long now;
-    long lsndtime;
-    long pacingRate;
-    boolean pacing;
-    int gsoMaxSize = 65536;
+/**
+ * A plain {@link TcpCcSock} for driving congestion-control modules by hand in unit tests: public
+ * fields stand for the tcp_sock fields, no TCP behind them.
+ */
+public final class CcTestSock implements TcpCcSock {
+    public long cwnd = 10;
+    public long ssthresh = TcpCc.TCP_INFINITE_SSTHRESH;
+    public long cwndCnt;
+    public long clamp = 0xffffffffL;
+    public long prior;
+    public long inFlight;
+    public boolean cwndLimited = true;
+    public long srtt;
+    public long minRtt = 0xffffffffL;
+    public int mss = 1448;
+    public long delivered;
+    public long prrOut;
+    public int caState = TcpCc.TCP_CA_OPEN;
+    public int una;
+    public int nxt;
+    public long now;
+    public long lsndtime;
+    public long pacingRate;
+    public boolean pacing;
+    public int gsoMaxSize = 65536;
 
     @Override public long sndCwnd() { return cwnd; }
     @Override public void setSndCwnd(long c) { cwnd = c; }
