@@ -51,6 +51,75 @@ final class InetCommands {
         return null;
     }
 
+    /**
+     * Checks an {@code ip addr|route|neigh} line of a scenario action (syntax, addresses, the
+     * devices it names) without running it. {@code ping} is refused: it runs the emulation until
+     * its replies are in, which a timed action (on the emulation's loop) cannot do.
+     */
+    static void checkAction(List<String> w, Scenario.HostDef host) {
+        if (w.get(0).equals("ping")) {
+            throw new IllegalArgumentException("'ping' cannot be a timed action (it runs the emulation until its replies arrive; use it in the shell, "
+                    + "or send traffic with a generator); accepted: ip addr|route|neigh, tc, ip link, ethtool, sysctl, driver, pktgen, capture, counters");
+        }
+        String o = obj(w.get(1));
+        List<String> a = w.subList(2, w.size());
+        String v = verb(a);
+        switch (o) {
+            case "addr":
+                if (v.equals("add") || v.equals("del") || v.equals("delete")) {
+                    if (a.size() < 2) throw new IllegalArgumentException("ip addr " + v + ": missing ADDR/LEN; usage: " + USAGE);
+                    prefix(a.get(1));
+                    checkDev(host, devArg(a, true));
+                } else if (v.equals("show") || v.equals("list") || v.equals("ls")) {
+                    String d = devArg(a, false);
+                    if (d != null) checkDev(host, d);
+                } else {
+                    throw new IllegalArgumentException("ip addr: unknown verb '" + v + "'; accepted: add, del, show; usage: " + USAGE);
+                }
+                return;
+            case "route":
+                if (v.equals("add") || v.equals("del") || v.equals("delete")) {
+                    if (a.size() < 2) throw new IllegalArgumentException("ip route " + v + ": missing PREFIX; usage: " + USAGE);
+                    prefix(a.get(1));
+                    boolean via = false;
+                    for (int i = 2; i < a.size(); i++) {
+                        String k = a.get(i);
+                        if (i + 1 >= a.size()) throw new IllegalArgumentException("ip route: '" + k + "' needs a value; usage: " + USAGE);
+                        String val = a.get(++i);
+                        switch (k) {
+                            case "via": Ipv4Address.parse(val); via = true; break;
+                            case "dev": checkDev(host, val); break;
+                            case "metric": case "preference":
+                                try {
+                                    Integer.parseInt(val);
+                                } catch (NumberFormatException e) {
+                                    throw new IllegalArgumentException("ip route: bad metric '" + val + "'");
+                                }
+                                break;
+                            default: throw new IllegalArgumentException("ip route: unknown argument '" + k + "'; accepted: via, dev, metric");
+                        }
+                    }
+                    if (!via && devArg(a, false) == null) throw new IllegalArgumentException("ip route: missing 'dev DEV' or 'via GW'; usage: " + USAGE);
+                } else if (!(v.equals("show") || v.equals("list") || v.equals("ls"))) {
+                    throw new IllegalArgumentException("ip route: unknown verb '" + v + "'; accepted: add, del, show; usage: " + USAGE);
+                }
+                return;
+            default:
+                if (v.equals("flush")) checkDev(host, devArg(a, true));
+                else if (!(v.equals("show") || v.equals("list") || v.equals("ls"))) {
+                    throw new IllegalArgumentException("ip neigh: unknown verb '" + v + "'; accepted: show, flush; usage: " + USAGE);
+                }
+        }
+    }
+
+    private static void checkDev(Scenario.HostDef host, String dev) {
+        if (host.device(dev) == null) {
+            List<String> names = new ArrayList<>();
+            for (Scenario.DeviceDef d : host.devices()) names.add(d.name());
+            throw new IllegalArgumentException("host " + host.name() + " has no device '" + dev + "'; devices: " + (names.isEmpty() ? "(none)" : String.join(", ", names)));
+        }
+    }
+
     static String execute(Emulation emu, String hostName, List<String> w) {
         if (w.get(0).equals("ping")) return ping(emu, hostName, w.subList(1, w.size()));
         String o = obj(w.get(1));
@@ -356,6 +425,7 @@ final class InetCommands {
             }
         }
         if (target == null) throw new IllegalArgumentException("ping: missing destination; usage: " + USAGE);
+        if (emu.loop().inLoop()) throw new IllegalArgumentException("ping cannot run on the emulation's own loop (e.g. in a timed action): it runs the emulation until its replies arrive");
         if (count < 1 || count > 100_000) throw new IllegalArgumentException("ping: -c must be 1..100000");
         if (size < 0 || size > 65507) throw new IllegalArgumentException("ping: -s must be 0..65507");
         if (interval < 1_000_000L) throw new IllegalArgumentException("ping: -i must be at least 0.001 (s)");

@@ -12,7 +12,7 @@ import org.nicemu.api.nic.NicConfig;
  * errors found later (when building the emulation) can still name it.
  */
 public record Scenario(String name, long seed, boolean virtualTime, long durationNanos, String duration,
-        List<HostDef> hosts, List<GeneratorDef> generators, List<ActionDef> actions) {
+        List<HostDef> hosts, List<WireDef> wires, List<GeneratorDef> generators, List<ActionDef> actions) {
 
     /** One host. */
     public record HostDef(String path, String name, int cpus, Map<String, String> sysctl, List<DeviceDef> devices) {
@@ -30,7 +30,16 @@ public record Scenario(String name, long seed, boolean virtualTime, long duratio
      * @param qdiscReq the same as a {@code tc qdisc replace dev DEV root ...} request, or null
      */
     public record DeviceDef(String path, String name, NicConfig nic, List<String> offloads, String driver,
-            Map<String, String> driverParams, int[] xps, String qdisc, TcRequest qdiscReq, List<CaptureDef> captures) {
+            Map<String, String> driverParams, int[] xps, String qdisc, TcRequest qdiscReq, List<CaptureDef> captures,
+            List<String> addresses) {
+    }
+
+    /**
+     * One wire (port kind {@code wire}) between device {@code aDev} of host {@code aHost} (end A,
+     * opened first, shaped by {@code paramsA}) and {@code bDev} of {@code bHost} (end B, {@code paramsB}).
+     */
+    public record WireDef(String path, String name, String aHost, String aDev, String bHost, String bDev,
+            Map<String, String> paramsA, Map<String, String> paramsB) {
     }
 
     /** One capture port: {@code kind} (pcap, pcapng, pcap4j ...), {@code file} relative to the output folder. */

@@ -25,6 +25,7 @@ import org.nicemu.api.emu.PktgenService;
 import org.nicemu.api.emu.QdiscInfo;
 import org.nicemu.api.exec.Timer;
 import org.nicemu.api.nic.NicPort;
+import org.nicemu.api.stats.DropReason;
 import org.nicemu.api.stats.QdiscStats;
 import org.nicemu.scenario.CommandSyntax.Cmd;
 
@@ -128,6 +129,15 @@ final class ScenarioEngine {
                 }
             }
         }
+        for (Scenario.WireDef w : sc.wires()) wire(emu, w);
+        for (Scenario.HostDef hd : sc.hosts()) {
+            for (Scenario.DeviceDef dd : hd.devices()) {
+                for (int k = 0; k < dd.addresses().size(); k++) {
+                    String cmd = "ip addr add " + dd.addresses().get(k) + " dev " + dd.name();
+                    at(dd.path() + ".addresses[" + k + "]", () -> commands.execute(emu, hd.name(), cmd));
+                }
+            }
+        }
         List<ActionResult> results = new ArrayList<>();
         CommandEngine.onLoop(emu, () -> {
             PktgenService pg = pktgen.get();
@@ -150,6 +160,36 @@ final class ScenarioEngine {
             return null;
         });
         return results;
+    }
+
+    /**
+     * Opens both ends of a wire (port kind {@code wire}, named {@code EMULATION:WIRE} since wire
+     * names are global to the JVM): end A on the a-side device, then end B on the b-side device.
+     */
+    private void wire(Emulation emu, Scenario.WireDef w) {
+        org.nicemu.api.nic.NicPortFactory f = commands.ports().get("wire");
+        if (f == null) throw new IllegalArgumentException(w.path() + ": port kind 'wire' is not available (bundle org.nicemu.port.wire is not active)");
+        String global = emu.name() + ":" + w.name();
+        String[][] ends = {{w.aHost(), w.aDev(), ".a"}, {w.bHost(), w.bDev(), ".b"}};
+        List<NicPort> opened = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                String[] e = ends[i];
+                Map<String, String> params = new LinkedHashMap<>(i == 0 ? w.paramsA() : w.paramsB());
+                params.put("name", global);
+                String path = w.path() + (i == 0 ? ".params" : w.paramsB() == w.paramsA() ? ".params" : ".paramsB");
+                int queues = CommandEngine.onLoop(emu, () -> emu.host(e[0]).device(e[1]).nic().config().numTxQueues());
+                NicPort port = at(path, () -> f.open(e[1], queues, params));
+                opened.add(port);
+                at(w.path() + e[2], () -> CommandEngine.onLoop(emu, () -> {
+                    emu.host(e[0]).device(e[1]).attachPort(port);
+                    return null;
+                }));
+            }
+        } catch (RuntimeException ex) {
+            for (NicPort p : opened) p.close();
+            throw ex;
+        }
     }
 
     /** Runs one timed action on the loop; never throws (an exception here would end the loop). */
@@ -218,9 +258,14 @@ final class ScenarioEngine {
                 }
             }
         }
+        if (!sc.wires().isEmpty() && commands.ports().get("wire") == null) {
+            return sc.wires().get(0).path() + ": unknown port kind 'wire' (bundle org.nicemu.port.wire); available: " + list(commands.ports().kinds());
+        }
         boolean needPktgen = !sc.generators().isEmpty();
         for (Scenario.ActionDef a : sc.actions()) {
-            Cmd c = CommandSyntax.parse(Words.split(a.cmd()));
+            List<String> words = Words.split(a.cmd());
+            if (InetCommands.handles(words)) continue;
+            Cmd c = CommandSyntax.parse(words);
             if (c instanceof CommandSyntax.Tc) {
                 String k = ((CommandSyntax.Tc) c).tc().request() == null ? null : ((CommandSyntax.Tc) c).tc().request().kind();
                 if (k != null && !qk.contains(k)) return a.path() + ".cmd: unknown qdisc kind '" + k + "'; available: " + list(qk);
@@ -383,6 +428,15 @@ final class ScenarioEngine {
                 dm.put("stats", stats);
                 Map<String, Long> drops = d.drops().snapshot();
                 dm.put("drops", drops);
+                long txDropped = stats.getOrDefault("tx_dropped", 0L);
+                Map<String, Long> txDrops = txDrops(drops, txDropped);
+                Map<String, Object> rx = new LinkedHashMap<>();
+                rx.put("packets", stats.getOrDefault("rx_packets", 0L));
+                rx.put("bytes", stats.getOrDefault("rx_bytes", 0L));
+                rx.put("dropped", stats.getOrDefault("rx_dropped", 0L));
+                rx.put("nohandler", stats.getOrDefault("rx_nohandler", 0L));
+                rx.put("droppedByReason", rxDrops(drops, txDrops));
+                dm.put("rx", rx);
                 Map<String, Long> nicStats = d.nic().ethtoolStats();
                 dm.put("ethtool", d.ethtoolStats());
                 List<Object> qs = new ArrayList<>();
@@ -394,10 +448,8 @@ final class ScenarioEngine {
                 devs.add(dm);
 
                 sent += nicStats.getOrDefault("tx_packets", 0L);
-                for (Map.Entry<String, Long> e : drops.entrySet()) {
-                    dropped += e.getValue();
-                    byReason.merge(e.getKey(), e.getValue(), Long::sum);
-                }
+                dropped += txDropped;
+                for (Map.Entry<String, Long> e : txDrops.entrySet()) byReason.merge(e.getKey(), e.getValue(), Long::sum);
                 inQdiscs += stats.getOrDefault("qdisc_backlog_packets", 0L);
                 for (Map.Entry<String, Long> e : nicStats.entrySet()) {
                     if (e.getKey().startsWith("tx_queue_") && e.getKey().endsWith("_ring_used")) inRings += e.getValue();
@@ -447,9 +499,48 @@ final class ScenarioEngine {
         check.put("queued", queued);
         check.put("queuedInQdiscs", inQdiscs);
         check.put("queuedInRings", inRings);
-        check.put("balanced", generated == sent + dropped + queued);
+        long stackOut = 0;
+        for (Host h : emu.hosts()) {
+            org.nicemu.api.inet.IpCounters c = h.inet().counters;
+            stackOut += c.arpRequestsOut + c.arpRepliesOut + c.outRequests + c.forwDatagrams - c.outDiscards - c.arpUnresolvedDrops;
+        }
+        check.put("stackOut", stackOut);
+        check.put("balanced", generated + stackOut == sent + dropped + queued);
         s.put("check", check);
         return s;
+    }
+
+    /** Drop reasons that only the receive path uses; {@code dev-ready} is used by both paths. */
+    static final Set<String> RX_ONLY_REASONS = Set.of(DropReason.UNHANDLED_PROTO.label(), DropReason.OTHERHOST.label(),
+            DropReason.CPU_BACKLOG.label(), DropReason.PKT_TOO_SMALL.label());
+
+    /**
+     * The transmit-path part of a device's drops by reason: every reason but the RX-only ones, and
+     * {@code dev-ready} as what is left of the TX drop counter ({@code tx_dropped}) after the other
+     * TX reasons, since both paths count that reason.
+     */
+    static Map<String, Long> txDrops(Map<String, Long> drops, long txDropped) {
+        Map<String, Long> m = new TreeMap<>();
+        long other = 0;
+        String devReady = DropReason.DEV_READY.label();
+        for (Map.Entry<String, Long> e : drops.entrySet()) {
+            if (RX_ONLY_REASONS.contains(e.getKey()) || e.getKey().equals(devReady)) continue;
+            m.put(e.getKey(), e.getValue());
+            other += e.getValue();
+        }
+        long dr = Math.min(drops.getOrDefault(devReady, 0L), Math.max(0L, txDropped - other));
+        if (dr > 0) m.put(devReady, dr);
+        return m;
+    }
+
+    /** The receive-path part of a device's drops by reason (all drops minus {@link #txDrops}). */
+    static Map<String, Long> rxDrops(Map<String, Long> drops, Map<String, Long> tx) {
+        Map<String, Long> m = new TreeMap<>();
+        for (Map.Entry<String, Long> e : drops.entrySet()) {
+            long v = e.getValue() - tx.getOrDefault(e.getKey(), 0L);
+            if (v > 0) m.put(e.getKey(), v);
+        }
+        return m;
     }
 
     private static Map<String, Object> qdisc(QdiscInfo q) {

@@ -2,6 +2,7 @@ package org.nicemu.scenario;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -12,6 +13,7 @@ import java.util.Set;
 import org.nicemu.api.emu.TcRequest;
 import org.nicemu.api.nic.NicConfig;
 import org.nicemu.api.nic.NicHardware;
+import org.nicemu.api.wire.Ipv4Address;
 import org.nicemu.api.wire.MacAddress;
 
 import com.fasterxml.jackson.core.JsonParser;
@@ -63,7 +65,7 @@ public final class ScenarioParser {
     }
 
     private static Scenario parse(N root) {
-        root.object("name", "seed", "virtualTime", "duration", "hosts", "generators", "actions");
+        root.object("name", "seed", "virtualTime", "duration", "hosts", "wires", "generators", "actions");
         String name = root.get("name").string(null, NAME_PATTERN, "a name of 1-64 letters, digits, '_', '.', '-'");
         long seed = root.get("seed").longValue(1, Long.MIN_VALUE, Long.MAX_VALUE);
         boolean virtualTime = root.get("virtualTime").bool(true);
@@ -82,6 +84,8 @@ public final class ScenarioParser {
             if (!hostNames.add(hd.name())) throw h.get("name").bad("duplicate host name '" + hd.name() + "'");
             hosts.add(hd);
         }
+
+        List<Scenario.WireDef> wires = wires(root.get("wires"), hosts);
 
         List<Scenario.GeneratorDef> gens = new ArrayList<>();
         Set<String> genNames = new HashSet<>();
@@ -106,14 +110,56 @@ public final class ScenarioParser {
             N cmdN = a.get("cmd");
             String cmd = cmdN.string(null, null, "a command line such as \"tc qdisc replace dev eth0 root pfifo limit 100\"");
             try {
-                CommandSyntax.checkAction(Words.split(cmd), hd);
+                List<String> words = Words.split(cmd);
+                if (InetCommands.handles(words)) InetCommands.checkAction(words, hd);
+                else CommandSyntax.checkAction(words, hd);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(cmdN.path + ": " + e.getMessage());
             }
             actions.add(new Scenario.ActionDef(a.path, atNanos, at, hd.name(), cmd));
         }
         actions.sort(Comparator.comparingLong(Scenario.ActionDef::atNanos)); // stable: equal times keep file order
-        return new Scenario(name, seed, virtualTime, durationNanos, duration, List.copyOf(hosts), List.copyOf(gens), List.copyOf(actions));
+        return new Scenario(name, seed, virtualTime, durationNanos, duration, List.copyOf(hosts), List.copyOf(wires), List.copyOf(gens), List.copyOf(actions));
+    }
+
+    /** {@code wires[]}: ends as {@code "HOST:DEV"}, at most one wire per device. */
+    private static List<Scenario.WireDef> wires(N wiresN, List<Scenario.HostDef> hosts) {
+        List<Scenario.WireDef> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        Map<String, String> used = new HashMap<>(); // "host:dev" -> path of the wire end using it
+        for (N w : wiresN.array(0)) {
+            w.object("name", "a", "b", "params", "paramsB");
+            String name = w.get("name").string(null, NAME_PATTERN, "a wire name of 1-64 letters, digits, '_', '.', '-'");
+            if (!names.add(name)) throw w.get("name").bad("duplicate wire name '" + name + "'");
+            String[] a = end(w.get("a"), hosts, used);
+            String[] b = end(w.get("b"), hosts, used);
+            Map<String, String> pa = Map.copyOf(w.get("params").scalars());
+            N pbN = w.get("paramsB");
+            Map<String, String> pb = pbN.missing() ? pa : Map.copyOf(pbN.scalars());
+            for (Map<String, String> m : List.of(pa, pb)) {
+                if (m.containsKey("name")) {
+                    throw new IllegalArgumentException((m == pa ? w.path + ".params" : pbN.path) + "[\"name\"]: not accepted here; the wire's \"name\" names it");
+                }
+            }
+            out.add(new Scenario.WireDef(w.path, name, a[0], a[1], b[0], b[1], pa, pb));
+        }
+        return out;
+    }
+
+    private static String[] end(N n, List<Scenario.HostDef> hosts, Map<String, String> used) {
+        String s = n.string(null, null, "a device as \"HOST:DEV\", e.g. \"h1:eth0\"");
+        int c = s.indexOf(':');
+        if (c <= 0 || c == s.length() - 1 || s.indexOf(':', c + 1) >= 0) throw n.bad("must be a device as \"HOST:DEV\", e.g. \"h1:eth0\"");
+        String h = s.substring(0, c), d = s.substring(c + 1);
+        Scenario.HostDef hd = null;
+        for (Scenario.HostDef x : hosts) if (x.name().equals(h)) hd = x;
+        if (hd == null) throw n.bad("no host named '" + h + "'; hosts: " + names(hosts.stream().map(Scenario.HostDef::name).toList()), false);
+        if (hd.device(d) == null) {
+            throw n.bad("host " + h + " has no device '" + d + "'; devices: " + names(hd.devices().stream().map(Scenario.DeviceDef::name).toList()), false);
+        }
+        String prev = used.putIfAbsent(s, n.path);
+        if (prev != null) throw n.bad("device " + s + " is already an end of a wire (" + prev + "); a device takes at most one wire", false);
+        return new String[] {h, d};
     }
 
     private static Scenario.HostDef hostRef(N n, List<Scenario.HostDef> hosts) {
@@ -161,7 +207,7 @@ public final class ScenarioParser {
 
     private static Scenario.DeviceDef device(N d, int hostIndex, int devIndex, int cpus) {
         d.object("name", "txQueues", "ringSize", "rate", "mtu", "mac", "offloads", "arbitration", "preambleIfg",
-                "coalesce", "driver", "driverParams", "xps", "qdisc", "capture");
+                "coalesce", "driver", "driverParams", "xps", "qdisc", "capture", "addresses");
         String name = d.get("name").string(null, DEV_PATTERN, "a device name of 1-15 letters, digits, '_', '.', '-'");
         int txQueues = (int) d.get("txQueues").longValue(1, 1, 64);
         N ringN = d.get("ringSize");
@@ -258,13 +304,28 @@ public final class ScenarioParser {
             Integer snaplen = sn.missing() ? null : (int) sn.longValue(0, 1, 262144);
             caps2.add(new Scenario.CaptureDef(c.path, kind, file, perQueue, snaplen));
         }
+        List<String> addrs = new ArrayList<>();
+        for (N an : d.get("addresses").array(0)) {
+            String a = an.string(null, null, "an IPv4 address with prefix length, e.g. \"198.18.0.1/24\"");
+            if (!a.matches("\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}")) throw an.bad("must be an IPv4 address with prefix length, e.g. \"198.18.0.1/24\"");
+            int len = Integer.parseInt(a.substring(a.indexOf('/') + 1));
+            if (len > 32) throw an.bad("prefix length must be 0..32");
+            try {
+                Ipv4Address.parse(a.substring(0, a.indexOf('/')));
+            } catch (IllegalArgumentException e) {
+                throw an.bad("must be an IPv4 address with prefix length, e.g. \"198.18.0.1/24\"");
+            }
+            String ip = a.substring(0, a.indexOf('/'));
+            for (String x : addrs) if (x.startsWith(ip + "/")) throw an.bad("address " + ip + " is listed twice");
+            addrs.add(a);
+        }
         NicConfig nic;
         try {
             nic = new NicConfig(txQueues, ring, rate, mtu, mac, caps, arbitration, preamble, usecs, frames);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(d.path + ": " + e.getMessage());
         }
-        return new Scenario.DeviceDef(d.path, name, nic, List.copyOf(offloads), driver, driverParams, xps, qdisc, qreq, List.copyOf(caps2));
+        return new Scenario.DeviceDef(d.path, name, nic, List.copyOf(offloads), driver, driverParams, xps, qdisc, qreq, List.copyOf(caps2), List.copyOf(addrs));
     }
 
     /** A JSON node with its path; {@code node} is null when the field is absent. */

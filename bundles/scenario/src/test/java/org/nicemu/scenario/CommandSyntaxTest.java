@@ -96,7 +96,7 @@ class CommandSyntaxTest {
     @Test
     void actionsCannotControlTheRunAndMustNameExistingDevices() {
         Scenario.HostDef h = new Scenario.HostDef("hosts[0]", "h1", 1, Map.of(), List.of(
-                new Scenario.DeviceDef("hosts[0].devices[0]", "eth0", null, List.of(), "generic", Map.of(), new int[0], null, null, List.of())));
+                new Scenario.DeviceDef("hosts[0].devices[0]", "eth0", null, List.of(), "generic", Map.of(), new int[0], null, null, List.of(), List.of())));
         CommandSyntax.checkAction(Words.split("tc qdisc replace dev eth0 root pfifo"), h);
         CommandSyntax.checkAction(Words.split("counters"), h);
         String m = assertThrows(IllegalArgumentException.class, () -> CommandSyntax.checkAction(Words.split("run 1ms"), h)).getMessage();

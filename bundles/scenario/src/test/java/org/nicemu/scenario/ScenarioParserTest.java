@@ -145,7 +145,7 @@ class ScenarioParserTest {
                 devError(",\"capture\":[{\"kind\":\"pcap\",\"file\":\"a.pcap\",\"format\":1}]"));
         assertEquals("hosts[0].devices[1].driverParams[\"bql\"]: must be a string, number or boolean, got [1]", devError(",\"driverParams\":{\"bql\":[1]}"));
         assertEquals("hosts[0].devices[1].txqueues: unknown field; accepted here: name, txQueues, ringSize, rate, mtu, mac, offloads, arbitration,"
-                + " preambleIfg, coalesce, driver, driverParams, xps, qdisc, capture", devError(",\"txqueues\":4"));
+                + " preambleIfg, coalesce, driver, driverParams, xps, qdisc, capture, addresses", devError(",\"txqueues\":4"));
         assertEquals("hosts[0].devices[1].name: duplicate device name 'eth0' on host h1, got \"eth0\"",
                 error("{\"name\":\"t\",\"hosts\":[{\"name\":\"h1\",\"devices\":[{\"name\":\"eth0\"},{\"name\":\"eth0\"}]}]}"));
         assertEquals("hosts[0].devices[0].name: must be a device name of 1-15 letters, digits, '_', '.', '-', got \"a very long device name\"",
@@ -160,7 +160,7 @@ class ScenarioParserTest {
         assertTrue(error("").startsWith("scenario: empty input"));
         assertEquals("name: is required: a name of 1-64 letters, digits, '_', '.', '-'", error("{\"hosts\":[]}"));
         assertEquals("name: must be a name of 1-64 letters, digits, '_', '.', '-', got \"a b\"", error("{\"name\":\"a b\"}"));
-        assertEquals("hostz: unknown field; accepted here: name, seed, virtualTime, duration, hosts, generators, actions", error("{\"name\":\"a\",\"hostz\":[]}"));
+        assertEquals("hostz: unknown field; accepted here: name, seed, virtualTime, duration, hosts, wires, generators, actions", error("{\"name\":\"a\",\"hostz\":[]}"));
         assertEquals("seed: must be an integer, got \"1\"", error("{\"name\":\"a\",\"seed\":\"1\"}"));
         assertEquals("virtualTime: must be true or false, got 1", error("{\"name\":\"a\",\"virtualTime\":1}"));
         assertEquals("duration: must be a time with a unit s, ms, us or ns, e.g. 20ms, 1.5s, 400us, got \"20\"", error("{\"name\":\"a\",\"duration\":\"20\"}"));
