@@ -69,33 +69,35 @@ final class IpDefrag {
         boolean mf = Ipv4Header.isMf(h, o);
         int end = start + Ipv4Header.totalLength(h, o) - ihl;
         Key k = new Key(Ipv4Header.src(h, o), Ipv4Header.dst(h, o), Ipv4Header.id(h, o), Ipv4Header.protocol(h, o));
+        // inet_frag_find() refuses every fragment, for new and existing queues, over high_thresh
+        // (here: when this fragment would take the queues over it, so mem never exceeds it)
+        if (mem + skb.len() > ns.ipfragHighThreshBytes) {
+            ns.counters.reasmFails++;
+            drop(skb);
+            return null;
+        }
         Ipq q = queues.get(k);
         if (q == null) {
-            if (mem + skb.len() > ns.ipfragHighThreshBytes) { // inet_frag_find() refuses: over high_thresh
-                ns.counters.reasmFails++;
-                host.allocator().free(skb);
-                return null;
-            }
             q = new Ipq(k);
             queues.put(k, q);
             q.timer.arm(host.loop().now() + ns.ipfragTimeNanos);
         }
         if (end > 65535) {
             kill(q);
-            host.allocator().free(skb);
+            drop(skb);
             return null;
         }
         if (mf) {
             end &= ~7; // non-final fragments carry a multiple of 8 bytes (Linux trims)
             if (end <= start || (q.len >= 0 && end > q.len)) {
                 kill(q);
-                host.allocator().free(skb);
+                drop(skb);
                 return null;
             }
         } else {
             if (end < maxEnd(q) || (q.len >= 0 && end != q.len)) { // last fragment contradicts what we have
                 kill(q);
-                host.allocator().free(skb);
+                drop(skb);
                 return null;
             }
             q.len = end;
@@ -105,12 +107,12 @@ final class IpDefrag {
         for (int i = 0; i < q.ranges.size(); i++) {
             int[] r = q.ranges.get(i);
             if (r[0] == start && r[1] == end) {
-                host.allocator().free(skb);
+                drop(skb);
                 return null;
             }
             if (start < r[1] && r[0] < end) {
                 kill(q);
-                host.allocator().free(skb);
+                drop(skb);
                 return null;
             }
             if (r[0] < start) pos = i + 1;
@@ -122,6 +124,12 @@ final class IpDefrag {
         mem += skb.len();
         if (q.len >= 0 && q.meat == q.len) return reasm(q);
         return null;
+    }
+
+    /** Frees a fragment that will not be part of a reassembled datagram (IpExtReasmFragDrops). */
+    private void drop(SkBuff skb) {
+        ns.counters.reasmFragDrops++;
+        host.allocator().free(skb);
     }
 
     private static int maxEnd(Ipq q) {
@@ -155,7 +163,7 @@ final class IpDefrag {
         n.pktType = first.pktType;
         n.resetNetworkHeader();
         n.setTransportHeader(ihl);
-        destroy(q);
+        destroy(q, false);
         ns.counters.reasmOks++;
         return n;
     }
@@ -165,18 +173,20 @@ final class IpDefrag {
         if (queues.get(q.key) != q) return;
         ns.counters.reasmTimeout++;
         ns.counters.reasmFails++;
-        destroy(q);
+        destroy(q, true);
     }
 
     /** {@code inet_frag_kill()} + free: a corrupt or overlapping queue. */
     private void kill(Ipq q) {
         ns.counters.reasmFails++;
-        destroy(q);
+        destroy(q, true);
     }
 
-    private void destroy(Ipq q) {
+    /** Removes the queue and frees its fragments; {@code dropped}: they were not reassembled (IpExtReasmFragDrops). */
+    private void destroy(Ipq q, boolean dropped) {
         q.timer.cancel();
         queues.remove(q.key);
+        if (dropped) ns.counters.reasmFragDrops += q.frags.size();
         for (SkBuff f : q.frags) host.allocator().free(f);
         q.frags.clear();
         q.ranges.clear();

@@ -51,6 +51,9 @@ final class Ipv4LayerImpl implements Ipv4Layer {
     static final int ICMP_PROT_UNREACH = 2, ICMP_PORT_UNREACH = 3;
 
     /** ip_tos2prio[]: TC_PRIO_* by (tos & IPTOS_TOS_MASK) >> 1 (besteffort 0, bulk 2, interactive_bulk 4, interactive 6). */
+    /** The I/G bit of a MAC held as a 48-bit long (bit 0 of the first octet). */
+    private static final long MAC_GROUP_BIT = 1L << 40;
+
     private static final int[] TOS2PRIO = {0, 0, 0, 0, 2, 2, 2, 2, 6, 6, 6, 6, 4, 4, 4, 4};
 
     private final Host host;
@@ -59,7 +62,8 @@ final class Ipv4LayerImpl implements Ipv4Layer {
     private final IpDefrag defrag;
     /** ARP retransmission timers of INCOMPLETE neighbours (neigh->timer). */
     private final Map<Neighbour, Timer> solicitTimers = new HashMap<>();
-    private final Map<Device, Long> macs = new HashMap<>();
+    /** Per-device facts the hot paths need (dev by name, MAC as a long, MTU), read without allocating. */
+    private DevInfo[] devs = new DevInfo[0];
     private boolean destroyed;
 
     Ipv4LayerImpl(Host host, InetNs ns) {
@@ -79,13 +83,69 @@ final class Ipv4LayerImpl implements Ipv4Layer {
         return TOS2PRIO[(tos & 0x1e) >> 1];
     }
 
-    private long mac(Device dev) {
-        Long m = macs.get(dev);
-        if (m == null) {
-            m = MacAddress.of(dev.nic().config().mac()).bits();
-            macs.put(dev, m);
+    /**
+     * What the layer caches of one device: its name, the NIC and the NicConfig the MAC and MTU were
+     * read from ({@code NicConfig.mac()} clones an array, so the MAC is kept as a long and read again
+     * only when the device's NIC or configuration object changes).
+     */
+    private static final class DevInfo {
+        final Device dev;
+        final String name;
+        Object nic, config;
+        long mac;
+        int mtu;
+
+        DevInfo(Device dev) {
+            this.dev = dev;
+            this.name = dev.name();
         }
-        return m;
+    }
+
+    /** The cache entry of {@code dev}, made or refreshed when needed; no allocation once made. */
+    private DevInfo info(Device dev) {
+        DevInfo[] a = devs;
+        DevInfo d = null;
+        for (int i = 0; i < a.length; i++) {
+            if (a[i].dev == dev) {
+                d = a[i];
+                break;
+            }
+        }
+        if (d == null) {
+            d = new DevInfo(dev);
+            DevInfo[] n = java.util.Arrays.copyOf(a, a.length + 1);
+            n[a.length] = d;
+            devs = n;
+        }
+        org.nicemu.api.nic.Nic nic = dev.nic();
+        org.nicemu.api.nic.NicConfig cfg = nic.config();
+        if (d.nic != nic || d.config != cfg) {
+            d.nic = nic;
+            d.config = cfg;
+            d.mac = MacAddress.of(cfg.mac()).bits();
+            d.mtu = cfg.mtu();
+        }
+        return d;
+    }
+
+    /**
+     * The device called {@code name} ({@code host.device()} walks the host's list with an
+     * iterator): cached, as devices are never removed from a host; a name not cached yet is asked of
+     * the host, and null is not cached.
+     */
+    private Device deviceByName(String name) {
+        DevInfo[] a = devs;
+        for (int i = 0; i < a.length; i++) {
+            String n = a[i].name;
+            if (n == name || n.equals(name)) return a[i].dev;
+        }
+        Device d = host.device(name);
+        if (d != null) info(d);
+        return d;
+    }
+
+    private long mac(Device dev) {
+        return info(dev).mac;
     }
 
     private void free(SkBuff skb) {
@@ -100,7 +160,9 @@ final class Ipv4LayerImpl implements Ipv4Layer {
      */
     int inetSelectAddr(String dev, int dst) {
         InetAddr first = null;
-        for (InetAddr a : ns.addrs) {
+        List<InetAddr> addrs = ns.addrs;
+        for (int i = 0, n = addrs.size(); i < n; i++) {
+            InetAddr a = addrs.get(i);
             if (!a.dev().equals(dev)) continue;
             if (first == null) first = a;
             if (((a.addr() ^ dst) & Route.mask(a.prefixLen())) == 0) return a.addr();
@@ -111,34 +173,39 @@ final class Ipv4LayerImpl implements Ipv4Layer {
 
     @Override
     public int ipQueueXmit(SkBuff skb, Flowi4 fl) {
+        return ipQueueXmit(skb, fl.saddr(), fl.daddr(), fl.proto(), fl.tos(), fl.ttl(), fl.df());
+    }
+
+    /** {@link #ipQueueXmit(SkBuff, Flowi4)} with the flow's fields (ICMP replies and errors make no Flowi4). */
+    int ipQueueXmit(SkBuff skb, int flSaddr, int daddr, int proto, int tos, int flTtl, boolean df) {
         if (destroyed) {
             free(skb);
             return -ENETUNREACH;
         }
-        Route rt = ns.fib.lookup(fl.daddr());
-        Device dev = rt == null || rt.type() != Route.Type.UNICAST ? null : host.device(rt.dev());
-        if (dev == null || ns.isLocal(fl.daddr())) {
+        Route rt = ns.fib.lookup(daddr);
+        Device dev = rt == null || rt.type() != Route.Type.UNICAST ? null : deviceByName(rt.dev());
+        if (dev == null || ns.isLocal(daddr)) {
             c.outNoRoutes++;
             free(skb);
             return -ENETUNREACH;
         }
-        int saddr = fl.saddr() != 0 ? fl.saddr() : rt.prefsrc() != 0 ? rt.prefsrc() : inetSelectAddr(dev.name(), fl.daddr());
+        int saddr = flSaddr != 0 ? flSaddr : rt.prefsrc() != 0 ? rt.prefsrc() : inetSelectAddr(dev.name(), daddr);
         if (saddr == 0) {
             c.outNoRoutes++;
             free(skb);
             return -EADDRNOTAVAIL;
         }
-        int nexthop = rt.gateway() != 0 ? rt.gateway() : fl.daddr();
+        int nexthop = rt.gateway() != 0 ? rt.gateway() : daddr;
         if (skb.headroom() < Ipv4Header.MIN_LEN + EthernetHeader.ETH_HLEN) skb = reallocHeadroom(skb);
         int l4len = skb.len();
         if (skb.transportHeader < 0) skb.setTransportHeader(0);
         skb.push(Ipv4Header.MIN_LEN);
         skb.resetNetworkHeader();
         int id = ns.ipIdent++ & 0xffff;
-        int ttl = fl.ttl() != 0 ? fl.ttl() : ns.ipDefaultTtl;
-        Ipv4Header.write(skb.head(), skb.dataOffset(), fl.tos(), Ipv4Header.MIN_LEN + l4len, id,
-                fl.df() ? Ipv4Header.IP_DF : 0, ttl, fl.proto(), saddr, fl.daddr());
-        skb.priority = rtTos2Priority(fl.tos());
+        int ttl = flTtl != 0 ? flTtl : ns.ipDefaultTtl;
+        Ipv4Header.write(skb.head(), skb.dataOffset(), tos, Ipv4Header.MIN_LEN + l4len, id,
+                df ? Ipv4Header.IP_DF : 0, ttl, proto, saddr, daddr);
+        skb.priority = rtTos2Priority(tos);
         skb.protocol = EthernetHeader.ETH_P_IP;
         return ipLocalOut(skb, dev, nexthop);
     }
@@ -194,7 +261,7 @@ final class Ipv4LayerImpl implements Ipv4Layer {
      * would also report the MTU to the socket).
      */
     int ipFinishOutput(SkBuff skb, Device dev, int nexthop) {
-        int mtu = dev.nic().config().mtu();
+        int mtu = info(dev).mtu;
         if (skb.len() <= mtu || skb.isGso()) return neighOutput(skb, dev, nexthop);
         if (Ipv4Header.isDf(skb.head(), skb.dataOffset())) {
             c.fragFails++;
@@ -256,7 +323,9 @@ final class Ipv4LayerImpl implements Ipv4Layer {
     /** True for 255.255.255.255 and the directed broadcast of one of {@code dev}'s subnets. */
     private boolean isBroadcast(String dev, int ip) {
         if (ip == Ipv4Address.BROADCAST) return true;
-        for (InetAddr a : ns.addrs) {
+        List<InetAddr> addrs = ns.addrs;
+        for (int i = 0, n = addrs.size(); i < n; i++) {
+            InetAddr a = addrs.get(i);
             if (a.prefixLen() < 31 && (dev == null || a.dev().equals(dev)) && a.broadcast() == ip) return true;
         }
         return false;
@@ -362,8 +431,9 @@ final class Ipv4LayerImpl implements Ipv4Layer {
         s.reserve(LL_RESERVE);
         int d = s.put(ArpPacket.FRAME_LEN);
         byte[] b = s.head();
-        EthernetHeader.write(b, d, ethDst, mac(dev), EthernetHeader.ETH_P_ARP);
-        ArpPacket.write(b, d + EthernetHeader.ETH_HLEN, op, mac(dev), spa, tha, tpa);
+        long src = mac(dev);
+        EthernetHeader.write(b, d, ethDst, src, EthernetHeader.ETH_P_ARP);
+        ArpPacket.write(b, d + EthernetHeader.ETH_HLEN, op, src, spa, tha, tpa);
         s.resetMacHeader();
         s.setNetworkHeader(EthernetHeader.ETH_HLEN);
         s.protocol = EthernetHeader.ETH_P_ARP;
@@ -390,12 +460,18 @@ final class Ipv4LayerImpl implements Ipv4Layer {
     private void arpProcess(SkBuff skb, Device dev) {
         byte[] b = skb.head();
         int o = skb.dataOffset();
-        if (skb.isNonlinear() || ArpPacket.validate(b, o, skb.len()) != ArpPacket.Check.OK) return;
+        if (destroyed || skb.isNonlinear() || ArpPacket.validate(b, o, skb.len()) != ArpPacket.Check.OK) {
+            c.arpInErrors++;
+            return;
+        }
         int op = ArpPacket.oper(b, o);
         long sha = ArpPacket.sha(b, o);
         int spa = ArpPacket.spa(b, o);
         int tpa = ArpPacket.tpa(b, o);
-        if (Ipv4Address.isMulticast(tpa) || Ipv4Address.isMulticast(spa) || new MacAddress(sha).isMulticast()) return;
+        if (Ipv4Address.isMulticast(tpa) || Ipv4Address.isMulticast(spa) || (sha & MAC_GROUP_BIT) != 0) {
+            c.arpInErrors++;
+            return;
+        }
         boolean garp = spa == tpa;
         if (op == ArpPacket.ARPOP_REQUEST) c.arpRequestsIn++;
         else c.arpRepliesIn++;
@@ -594,7 +670,7 @@ final class Ipv4LayerImpl implements Ipv4Layer {
         int daddr = Ipv4Header.src(ib, ip);
         c.icmpOutMsgs++;
         c.icmpOutEchoReps++;
-        ipQueueXmit(r, new Flowi4(ns.isLocal(saddr) ? saddr : 0, daddr, Ipv4Header.IPPROTO_ICMP, Ipv4Header.tos(ib, ip), 0, false));
+        ipQueueXmit(r, ns.isLocal(saddr) ? saddr : 0, daddr, Ipv4Header.IPPROTO_ICMP, Ipv4Header.tos(ib, ip), 0, false);
     }
 
     /**
@@ -641,7 +717,7 @@ final class Ipv4LayerImpl implements Ipv4Layer {
         c.icmpOutMsgs++;
         if (type == ICMP_DEST_UNREACH) c.icmpOutDestUnreachs++;
         int tos = (Ipv4Header.tos(b, ip) & 0x1e) | 0xc0; // IPTOS_PREC_INTERNETCONTROL
-        ipQueueXmit(s, new Flowi4(ns.isLocal(dst) ? dst : 0, src, Ipv4Header.IPPROTO_ICMP, tos, 0, false));
+        ipQueueXmit(s, ns.isLocal(dst) ? dst : 0, src, Ipv4Header.IPPROTO_ICMP, tos, 0, false);
     }
 
     // ================================================================ lifecycle

@@ -31,13 +31,16 @@ public final class InetNs {
 
     /** The first address of {@code dev}, or null. */
     public InetAddr addrOf(String dev) {
-        for (InetAddr a : addrs) if (a.dev().equals(dev)) return a;
+        for (int i = 0, n = addrs.size(); i < n; i++) {
+            InetAddr a = addrs.get(i);
+            if (a.dev().equals(dev)) return a;
+        }
         return null;
     }
 
     /** True when {@code ip} is one of this host's addresses (inet_addr_type() == RTN_LOCAL). */
     public boolean isLocal(int ip) {
-        for (InetAddr a : addrs) if (a.addr() == ip) return true;
+        for (int i = 0, n = addrs.size(); i < n; i++) if (addrs.get(i).addr() == ip) return true; // no iterator: per packet
         return false;
     }
 }

@@ -14,6 +14,14 @@ public final class IpCounters {
     public long icmpInMsgs, icmpInEchos, icmpInEchoReps, icmpInDestUnreachs, icmpInErrors;
     public long icmpOutMsgs, icmpOutEchos, icmpOutEchoReps, icmpOutDestUnreachs;
     public long arpRequestsIn, arpRepliesIn, arpRequestsOut, arpRepliesOut, arpUnresolvedDrops, arpGratuitousIn;
+    /**
+     * nicemu's own, for accounting every received frame (Linux has only drop reasons for these):
+     * ARP packets dropped unprocessed (malformed, bad hardware/protocol type or length, unknown
+     * opcode, multicast sender or target, non-linear), and fragments freed without becoming part
+     * of a reassembled datagram (refused over ipfrag_high_thresh, duplicate, overlapping or
+     * inconsistent, or in a queue that timed out or was killed).
+     */
+    public long arpInErrors, reasmFragDrops;
 
     /** A copy by /proc/net/snmp name. */
     public Map<String, Long> snapshot() {
@@ -31,6 +39,7 @@ public final class IpCounters {
         m.put("IcmpOutDestUnreachs", icmpOutDestUnreachs);
         m.put("ArpRequestsIn", arpRequestsIn); m.put("ArpRepliesIn", arpRepliesIn); m.put("ArpRequestsOut", arpRequestsOut);
         m.put("ArpRepliesOut", arpRepliesOut); m.put("ArpUnresolvedDrops", arpUnresolvedDrops); m.put("ArpGratuitousIn", arpGratuitousIn);
+        m.put("ArpInErrors", arpInErrors); m.put("IpExtReasmFragDrops", reasmFragDrops);
         return m;
     }
 }
