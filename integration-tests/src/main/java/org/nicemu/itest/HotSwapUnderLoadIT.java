@@ -109,6 +109,7 @@ class HotSwapUnderLoadIT {
             assertEquals(0, queued, "nothing left in the qdiscs");
             assertEquals(0, drops.packets(DropReason.SWAP_FLUSH), "migrate mode frees nothing");
             assertEquals(0, drops.packets(DropReason.SWAP_OVERLIMIT), "no new qdisc was too small for what it received");
+            assertEquals(0, drops.packets(DropReason.RING_FLUSH), "driver swaps give unsent descriptors back to the qdisc");
             assertEquals(generated, nicTx + dropped, "every frame is on the wire or counted as dropped with a reason");
             assertTrue(drops.packets(DropReason.QDISC_DROP) > 0, "tbf below the offered load drops by its limit");
             rig.close();

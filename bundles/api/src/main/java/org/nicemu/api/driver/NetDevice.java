@@ -63,6 +63,21 @@ public interface NetDevice {
     /** dev_kfree_skb_any() with a drop reason: freed and counted as dropped at this device. */
     void devKfreeSkbAny(SkBuff skb, DropReason reason);
 
+    /**
+     * Hands back, from ndo_stop, an skb whose descriptor the hardware never started sending (a TX
+     * ring reset gives them back, oldest first): the device takes it. Call it for each such skb of
+     * queue {@code queue} in ring order. When ndo_stop returns, the core puts the skbs of each queue
+     * back at the head of that queue's qdisc, ahead of what is queued and in the order given (as
+     * {@code dev_requeue_skb()} does, counted as requeues), and undoes their tx_packets/tx_bytes;
+     * the driver resets BQL ({@link #netdevTxResetQueue}) as usual. They are sent again once the
+     * device is open (after a driver swap by the new driver, after {@code ip link set down} on
+     * {@code up}); a device whose queue has no qdisc to hold them (noqueue) frees them as
+     * ring-flush. A descriptor the NIC already started (a TSO burst cut short) must not be handed
+     * back, or its sent segments would go out twice: free it with reason ring-flush. Outside
+     * ndo_stop the skb is requeued at once.
+     */
+    void netdevTxReturnUnsent(int queue, SkBuff skb);
+
     /** napi_schedule(): the poll function will run from the NET_RX softirq. */
     void napiSchedule();
 

@@ -30,9 +30,11 @@ public interface NetDriver {
     void ndoOpen();
 
     /**
-     * Mirrors ndo_stop(): stops the TX queues, disables interrupts and drains the rings; skbs the
-     * hardware had not sent are freed with reason ring-flush, completed ones are consumed; RX
-     * buffers are taken back ({@code rxFlush}) and freed.
+     * Mirrors ndo_stop(): stops the TX queues, disables interrupts and drains the rings: completed
+     * skbs are consumed, skbs the hardware never started are handed back with
+     * {@link NetDevice#netdevTxReturnUnsent} (the core requeues them in their qdisc), a skb the
+     * hardware had partly sent (a cut TSO burst) is freed with reason ring-flush; RX buffers are
+     * taken back ({@code rxFlush}) and freed.
      */
     void ndoStop();
 

@@ -21,6 +21,7 @@ import org.nicemu.api.qdisc.NetXmit;
 import org.nicemu.api.qdisc.Qdisc;
 import org.nicemu.api.qdisc.QdiscParamException;
 import org.nicemu.api.skb.SkBuff;
+import org.nicemu.api.skb.SkBuffHead;
 import org.nicemu.api.skb.SkbAllocator;
 import org.nicemu.api.stats.CostCounters;
 import org.nicemu.api.stats.DropCounters;
@@ -78,6 +79,13 @@ public final class NetDeviceImpl implements NetDevice, Device {
     int irqCpu;
     int napiWeight = 64;
     private final long[] flowKey;
+    /**
+     * Set while the driver's ndo_stop runs: skbs it hands back ({@link #netdevTxReturnUnsent}) are
+     * collected per queue in {@link #unsent} and requeued when it returns.
+     */
+    private boolean stopping;
+    /** The skbs handed back during ndo_stop, per TX queue, oldest first. */
+    private final SkBuffHead[] unsent;
     private final int siteSegment;
     private final int siteLinearize;
     private final int siteCsum;
@@ -93,6 +101,8 @@ public final class NetDeviceImpl implements NetDevice, Device {
         this.txq = new TxQueue[n];
         for (int i = 0; i < n; i++) txq[i] = new TxQueue(i, new SpinLockModel(spec.name() + " txq" + i + " _xmit_lock", host.counters()));
         this.realNumTxQueues = n;
+        this.unsent = new SkBuffHead[n];
+        for (int i = 0; i < n; i++) unsent[i] = new SkBuffHead();
         this.xps = spec.xpsCpuToQueue();
         this.tree = new QdiscTree(this);
         var r = host.loop().random("flow-hash:" + spec.name());
@@ -869,6 +879,113 @@ public final class NetDeviceImpl implements NetDevice, Device {
         dropSkb(skb, reason);
     }
 
+    /**
+     * The hardware never sent {@code skb} (a ring reset gave it back): during ndo_stop it is kept
+     * for {@link #requeueUnsent}; otherwise requeued at once.
+     */
+    @Override
+    public void netdevTxReturnUnsent(int queue, SkBuff skb) {
+        if (queue < 0 || queue >= txq.length) throw new IllegalArgumentException("TX queue must be 0.." + (txq.length - 1) + ", got " + queue);
+        skb.next = null;
+        unsent[queue].addTail(skb);
+        if (!stopping) requeueUnsent(true);
+    }
+
+    /**
+     * Mirrors {@code dev_requeue_skb()} for the skbs the driver handed back: each queue's go to the
+     * head of the requeue list ({@code gso_skb}) of that queue's qdisc, ahead of what is queued and
+     * requeued there, in ring order, counted in its qlen/backlog and as requeues; their
+     * tx_packets/tx_bytes (counted when the driver took them) are undone, since they were not sent.
+     * Without a qdisc to hold them (noqueue) they are freed as ring-flush. The qdiscs are
+     * rescheduled only when {@code schedule} (not during a stop: opening the device does it).
+     */
+    private void requeueUnsent(boolean schedule) {
+        CostCounters c = host.counters();
+        for (int i = 0; i < unsent.length; i++) {
+            SkBuffHead l = unsent[i];
+            if (l.isEmpty()) continue;
+            TxQueue t = txq[i];
+            QdiscRt q = t.qdisc;
+            SkBuff skb;
+            if (q == null || q.ops instanceof org.nicemu.core.sched.NoQueue) {
+                while ((skb = l.removeHead()) != null) dropSkb(skb, DropReason.RING_FLUSH);
+                continue;
+            }
+            var s = q.ops.stats();
+            // newest first to the head: the oldest ends up first
+            while ((skb = l.removeTail()) != null) {
+                int segs = skb.isGso() ? Math.max(1, skb.gsoSegs()) : 1;
+                t.packets -= segs;
+                t.bytes -= skb.len();
+                txPackets -= segs;
+                txBytes -= skb.len();
+                q.gsoSkb.addHead(skb);
+                s.requeues++;
+                s.backlog += skb.qdiscPktLen;
+                s.qlen++;
+                c.txRequeue++;
+                t.requeues++;
+            }
+            if (schedule) netifSchedule(q.root());
+        }
+    }
+
+    /**
+     * Runs the driver's ndo_stop and requeues what it handed back; BQL of every queue is reset
+     * afterwards (the requeued bytes are no longer in flight), without waking anything.
+     */
+    private void stopDriver() {
+        stopping = true;
+        try {
+            driver.ndoStop();
+        } finally {
+            stopping = false;
+        }
+        requeueUnsent(false);
+        boolean wasUp = up;
+        up = false; // netdevTxResetQueue() must not reschedule
+        for (int i = 0; i < txq.length; i++) netdevTxResetQueue(i);
+        up = wasUp;
+    }
+
+    /**
+     * After a rebind with other features: the requeued skbs skip validate_xmit_skb() (they were
+     * validated for the old driver), so they are validated again for the new features (software
+     * GSO, linearize, checksum), keeping their order and fixing the qdisc's qlen/backlog.
+     */
+    void revalidateRequeued(long oldFeatures) {
+        if (features == oldFeatures) return;
+        SkBuffHead tmp = new SkBuffHead();
+        for (int i = 0; i < txq.length; i++) {
+            QdiscRt q = txq[i].qdisc;
+            if (q == null || q.gsoSkb.isEmpty()) continue;
+            boolean seen = false;
+            for (int j = 0; j < i && !seen; j++) seen = txq[j].qdisc == q;
+            if (seen) continue;
+            var s = q.ops.stats();
+            SkBuff skb;
+            while ((skb = q.gsoSkb.removeHead()) != null) {
+                s.qlen--;
+                s.backlog -= skb.qdiscPktLen;
+                int qm = skb.queueMapping;
+                SkBuff v = validateXmitSkb(skb);
+                while (v != null) {
+                    SkBuff nx = v.next;
+                    v.next = null;
+                    v.queueMapping = qm;
+                    if (v.qdiscPktLen <= 0) v.qdiscPktLen = v.len();
+                    tmp.addTail(v);
+                    v = nx;
+                }
+            }
+            while ((skb = tmp.removeHead()) != null) {
+                q.gsoSkb.addTail(skb);
+                s.qlen++;
+                s.backlog += skb.qdiscPktLen;
+            }
+        }
+    }
+
     @Override
     public void napiSchedule() {
         if (!napiEnabled || napiScheduled) return;
@@ -935,7 +1052,7 @@ public final class NetDeviceImpl implements NetDevice, Device {
     void unbindDriver() {
         if (driver == null) return;
         up = false;
-        driver.ndoStop();
+        stopDriver();
         napiEnabled = false;
         if (napiScheduled) {
             napiScheduled = false;
@@ -952,6 +1069,7 @@ public final class NetDeviceImpl implements NetDevice, Device {
         String oldKind = driverKind;
         Map<String, String> oldParams = driverParams;
         int oldReal = realNumTxQueues;
+        long oldFeatures = features;
         unbindDriver();
         try {
             bindDriver(kind, d, params);
@@ -964,6 +1082,7 @@ public final class NetDeviceImpl implements NetDevice, Device {
             throw e instanceof DriverException ? (DriverException) e : new DriverException(kind + ": " + e.getMessage());
         }
         if (realNumTxQueues != oldReal) tree.realQueuesChanged();
+        revalidateRequeued(oldFeatures);
         for (int i = 0; i < realNumTxQueues; i++) netifScheduleQueue(txq[i]);
     }
 
@@ -974,6 +1093,7 @@ public final class NetDeviceImpl implements NetDevice, Device {
     void driverGone(String fallbackKind) {
         String want = desiredDriver;
         Map<String, String> wantParams = desiredDriverParams;
+        long oldFeatures = features;
         unbindDriver();
         tree.setDeactivated(true);
         if (fallbackKind != null) {
@@ -981,6 +1101,7 @@ public final class NetDeviceImpl implements NetDevice, Device {
                 bindDriver(fallbackKind, host.emulation().plugins().createDriver(fallbackKind, Map.of()), Map.of());
                 tree.setDeactivated(false);
                 tree.realQueuesChanged();
+                revalidateRequeued(oldFeatures);
                 for (int i = 0; i < realNumTxQueues; i++) netifScheduleQueue(txq[i]);
             } catch (DriverException | RuntimeException e) {
                 up = false;
@@ -998,10 +1119,12 @@ public final class NetDeviceImpl implements NetDevice, Device {
         try {
             NetDriver d = host.emulation().plugins().createDriver(want, wantParams);
             int oldReal = realNumTxQueues;
+            long oldFeatures = features;
             unbindDriver();
             bindDriver(want, d, wantParams);
             tree.setDeactivated(false);
             if (realNumTxQueues != oldReal) tree.realQueuesChanged();
+            revalidateRequeued(oldFeatures);
             for (int i = 0; i < realNumTxQueues; i++) netifScheduleQueue(txq[i]);
         } catch (DriverException | RuntimeException e) {
             // keep what is bound
@@ -1035,7 +1158,7 @@ public final class NetDeviceImpl implements NetDevice, Device {
         if (wantUp == up) return;
         if (!wantUp) {
             up = false;
-            driver.ndoStop();
+            stopDriver(); // unsent skbs back to the qdiscs, sent after up
             tree.setDeactivated(true);
         } else {
             for (int i = 0; i < txq.length; i++) netdevTxResetQueue(i);

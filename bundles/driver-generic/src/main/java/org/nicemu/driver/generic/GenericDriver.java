@@ -11,8 +11,10 @@ import org.nicemu.api.driver.NetdevFeatures;
 import org.nicemu.api.nic.NicConfig;
 import org.nicemu.api.nic.NicHardware;
 import org.nicemu.api.skb.SkBuff;
+import org.nicemu.api.skb.SkBuffHead;
 import org.nicemu.api.skb.SkbSharedInfo;
 import org.nicemu.api.stats.DropReason;
+import org.nicemu.api.wire.Gso;
 
 /**
  * The default multi-queue driver model: a simplified modern NIC driver in the style of
@@ -42,8 +44,12 @@ import org.nicemu.api.stats.DropReason;
  * and the ring is refilled with as many new empty buffers; when under budget it completes NAPI
  * and unmasks the interrupt. It also follows the carrier (link status change interrupt →
  * {@code netif_carrier_on/off()}, as the ixgbe watchdog does).</li>
- * <li><b>ndo_stop</b>: {@code netif_tx_disable()}, masks the interrupt, resets every ring: unsent
- * skbs are freed with reason ring-flush, completed ones consumed; BQL is reset; the RX buffers are
+ * <li><b>ndo_stop</b>: {@code netif_tx_disable()}, masks the interrupt, resets every ring: the skbs
+ * the NIC had not started are handed back to the device ({@link NetDevice#netdevTxReturnUnsent},
+ * per ring, oldest first; {@code tx_ring_returned}), which requeues them to the qdisc (ixgbe frees
+ * them; a lossless driver swap needs them back); a TSO/USO skb the NIC had already started (some
+ * segments on the wire) is freed with reason ring-flush ({@code tx_ring_flushed}) so that nothing
+ * goes out twice; completed ones are consumed; BQL is reset; the RX buffers are
  * taken back ({@code rxFlush}) and freed — empty ones are not drops; frames received but not yet
  * polled are freed and counted in {@code rx_ring_flushed} ({@code ixgbe_clean_rx_ring()} does not
  * count them either).</li>
@@ -86,12 +92,17 @@ public final class GenericDriver implements NetDriver {
     /** Descriptors at the head of each ring posted while BQL was off: their completions are not reported. */
     private int[] nonBqlAhead;
     private final Runnable irqHandler = this::irq;
-    private final Consumer<SkBuff> ringFlushSink = this::ringFlushed;
+    /** Wire frames of the skbs posted on each ring since ndo_open (as the NIC counts them). */
+    private long[] postedFrames;
+    /** The NIC's per-ring frame and malformed counts at ndo_open (-1: the NIC does not report them). */
+    private long[] sentBase, malformedBase;
+    private final SkBuffHead flushed = new SkBuffHead();
+    private final Consumer<SkBuff> ringFlushSink = flushed::addTail;
     private final Consumer<SkBuff> rxFlushSink = this::rxFlushed;
 
     // ethtool -S
     private long xmitPackets, xmitBytes, txBusy, stopQueue, restartQueue, doorbells, doorbellsDeferred;
-    private long irqHandled, napiPolls, napiComplete, cleanedPackets, cleanedBytes, ringFlushed, linkChanges;
+    private long irqHandled, napiPolls, napiComplete, cleanedPackets, cleanedBytes, ringFlushed, ringReturned, linkChanges;
     private long rxCleanPackets, rxCleanBytes, rxBufAlloc, rxBufFreed, rxRingFlushed;
 
     GenericDriver(GenericParams p) {
@@ -127,6 +138,9 @@ public final class GenericDriver implements NetDriver {
         this.wakeThreshold = Math.max(stopThreshold, Math.min(2 * DESC_NEEDED, ringSize));
         this.doorbellPending = new boolean[queues];
         this.nonBqlAhead = new int[queues];
+        this.postedFrames = new long[queues];
+        this.sentBase = new long[queues];
+        this.malformedBase = new long[queues];
         this.rxQueues = cfg.numRxQueues();
         this.rxBufLen = d.mtu() + ETH_HLEN;
         d.setFeatures(f);
@@ -147,6 +161,12 @@ public final class GenericDriver implements NetDriver {
     @Override
     public void ndoOpen() {
         running = true;
+        Map<String, Long> st = hw.ethtoolStats();
+        for (int q = 0; q < queues; q++) {
+            postedFrames[q] = 0;
+            sentBase[q] = st.getOrDefault("tx_queue_" + q + "_packets", -1L);
+            malformedBase[q] = st.getOrDefault("tx_queue_" + q + "_malformed", -1L);
+        }
         for (int q = 0; q < rxQueues; q++) allocRxBuffers(q);
         syncCarrier(true);
         for (int q = 0; q < queues; q++) {
@@ -167,7 +187,11 @@ public final class GenericDriver implements NetDriver {
             }
         }
         hw.irqDisable();
-        for (int q = 0; q < queues; q++) hw.txFlush(q, ringFlushSink);
+        Map<String, Long> st = hw.ethtoolStats(); // frames on the wire per ring: the ring reset does not change them
+        for (int q = 0; q < queues; q++) {
+            hw.txFlush(q, ringFlushSink);
+            returnUnsent(q, st);
+        }
         for (int q = 0; q < queues; q++) {
             SkBuff skb;
             while ((skb = hw.txReclaim(q)) != null) {
@@ -182,9 +206,44 @@ public final class GenericDriver implements NetDriver {
         for (int q = 0; q < rxQueues; q++) hw.rxFlush(q, rxFlushSink); // ixgbe_clean_all_rx_rings()
     }
 
-    private void ringFlushed(SkBuff skb) {
-        ringFlushed++;
-        dev.devKfreeSkbAny(skb, DropReason.RING_FLUSH);
+    /**
+     * Hands the skbs the ring reset of ring {@code q} gave back to the device, oldest first, except
+     * a head TSO/USO skb whose first segments the NIC already sent (the reset gives such a cut-short
+     * burst back too): that one is freed as ring-flush. It is recognised by counting wire frames:
+     * frames posted since ndo_open minus frames the NIC sent from the ring is what was not sent; when
+     * the skbs given back hold more frames than that, the difference went out from the head one.
+     * After a malformed descriptor the count is unsure: a head GSO skb is then taken as started.
+     */
+    private void returnUnsent(int q, Map<String, Long> st) {
+        if (flushed.isEmpty()) return;
+        long startedFrames = 0;
+        SkBuff head = flushed.peek();
+        Long sent = st.get("tx_queue_" + q + "_packets");
+        Long malformed = st.get("tx_queue_" + q + "_malformed");
+        if (head.isGso() && sent != null && sentBase[q] >= 0) {
+            long returnedFrames = 0;
+            for (SkBuff s = head; s != null; s = s.next) returnedFrames += nicFrames(s);
+            long notSent = postedFrames[q] - (sent - sentBase[q]);
+            startedFrames = returnedFrames - notSent;
+            if (malformed != null && malformed != malformedBase[q]) startedFrames = Math.max(startedFrames, 1);
+        }
+        SkBuff skb = flushed.removeHead();
+        if (startedFrames > 0) {
+            ringFlushed++;
+            dev.devKfreeSkbAny(skb, DropReason.RING_FLUSH);
+        } else {
+            ringReturned++;
+            dev.netdevTxReturnUnsent(q, skb);
+        }
+        while ((skb = flushed.removeHead()) != null) {
+            ringReturned++;
+            dev.netdevTxReturnUnsent(q, skb);
+        }
+    }
+
+    /** The frames the NIC puts on the wire for {@code skb}: its segments for TSO/USO, else one. */
+    private static long nicFrames(SkBuff skb) {
+        return skb.isGso() ? Math.max(0, Gso.segmentCount(skb)) : 1;
     }
 
     /** An RX buffer given back by the ring reset: freed; a frame in it was never polled. */
@@ -234,6 +293,7 @@ public final class GenericDriver implements NetDriver {
         if (!hw.txPost(queue, skb)) throw new IllegalStateException("ring " + queue + " refused a descriptor although it had room");
         xmitPackets++;
         xmitBytes += len;
+        postedFrames[queue] += nicFrames(skb);
         if (bql) dev.netdevTxSentQueue(queue, len);
         maybeStopTx(queue);
         if (!xmitMore || xmitStopped(queue)) {
@@ -400,6 +460,7 @@ public final class GenericDriver implements NetDriver {
         m.put("tx_clean_packets", cleanedPackets);
         m.put("tx_clean_bytes", cleanedBytes);
         m.put("tx_ring_flushed", ringFlushed);
+        m.put("tx_ring_returned", ringReturned);
         m.put("irq_handled", irqHandled);
         m.put("napi_polls", napiPolls);
         m.put("napi_complete", napiComplete);

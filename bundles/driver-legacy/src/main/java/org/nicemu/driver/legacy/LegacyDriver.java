@@ -39,8 +39,14 @@ import org.nicemu.api.stats.DropReason;
  * ({@code rtl8139_rx()} in its pre-NAPI form): each filled buffer goes to {@link NetDevice#netifRx}
  * ({@code netif_rx()}: the CPU's backlog, drained by {@code process_backlog()} in NET_RX, bounded by
  * {@code net.core.netdev_max_backlog}) and the ring is refilled.</li>
- * <li><b>ndo_stop</b>: also takes the RX buffers back and frees them (frames not yet taken are
- * counted in {@code rx_ring_flushed}).</li>
+ * <li><b>ndo_stop</b>: stops the queue, masks the interrupt and resets the TX ring: completed skbs
+ * are consumed, the ones the NIC had not sent are handed back to the device
+ * ({@link NetDevice#netdevTxReturnUnsent}, oldest first, counted in {@code tx_ring_returned}), which
+ * requeues them to the qdisc (8139too's {@code rtl8139_tx_clear()} frees them; a lossless driver
+ * swap needs them back). The ring only ever holds single-frame skbs (no TSO feature: the device
+ * layer segments), so the NIC never has a descriptor half sent and nothing is freed as ring-flush.
+ * It also takes the RX buffers back and frees them (frames not yet taken are counted in
+ * {@code rx_ring_flushed}).</li>
  * </ul>
  *
  * <p>Fault knobs (emulator-specific, set at creation or through {@link #change}):
@@ -64,7 +70,7 @@ public final class LegacyDriver implements NetDriver {
     private int busyCountdown;
     private int dropCountdown;
     private final Runnable irqHandler = this::interrupt;
-    private final Consumer<SkBuff> ringFlushSink = this::ringFlushed;
+    private final Consumer<SkBuff> ringFlushSink = this::ringReturned;
     private final Consumer<SkBuff> rxFlushSink = this::rxFlushed;
     /** NET_SKB_PAD + NET_IP_ALIGN: headroom of a receive buffer. */
     static final int RX_HEADROOM = 64 + 2;
@@ -72,7 +78,7 @@ public final class LegacyDriver implements NetDriver {
 
     // ethtool -S
     private long xmitPackets, xmitBytes, txBusy, forcedBusy, driverDrops, stopQueue, wakeQueue;
-    private long irqHandled, cleanedPackets, cleanedBytes, ringFlushed, carrierChanges;
+    private long irqHandled, cleanedPackets, cleanedBytes, ringFlushed, ringReturned, carrierChanges;
     private long rxPackets, rxBytes, rxBacklogDrops, rxBufAlloc, rxRingFlushed;
 
     LegacyDriver(LegacyParams p) {
@@ -153,9 +159,19 @@ public final class LegacyDriver implements NetDriver {
         hw.rxFlush(0, rxFlushSink);
     }
 
-    private void ringFlushed(SkBuff skb) {
-        ringFlushed++;
-        dev.devKfreeSkbAny(skb, DropReason.RING_FLUSH);
+    /**
+     * A descriptor the ring reset gave back: never started (one frame per descriptor: a started one
+     * is completed by the reset), so the skb goes back to the device to be sent again. A GSO skb
+     * (not expected: the driver has no TSO feature) might have been half sent: freed as ring-flush.
+     */
+    private void ringReturned(SkBuff skb) {
+        if (skb.isGso()) {
+            ringFlushed++;
+            dev.devKfreeSkbAny(skb, DropReason.RING_FLUSH);
+            return;
+        }
+        ringReturned++;
+        dev.netdevTxReturnUnsent(0, skb);
     }
 
     private void rxFlushed(SkBuff skb) {
@@ -309,6 +325,7 @@ public final class LegacyDriver implements NetDriver {
         m.put("tx_clean_packets", cleanedPackets);
         m.put("tx_clean_bytes", cleanedBytes);
         m.put("tx_ring_flushed", ringFlushed);
+        m.put("tx_ring_returned", ringReturned);
         m.put("irq_handled", irqHandled);
         m.put("carrier_changes", carrierChanges);
         m.put("tx_ring_descriptors", (long) limit);

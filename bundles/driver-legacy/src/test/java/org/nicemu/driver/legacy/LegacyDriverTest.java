@@ -176,17 +176,21 @@ class LegacyDriverTest {
     }
 
     @Test
-    void deviceDownFlushesTheRing() {
+    void deviceDownRequeuesTheRing() {
         DeviceHarness b = bed(nicConfig(1, 256, 0, 0, 0), Map.of());
         b.send(0, 100, 1514, 1);
         b.at(100_000, () -> b.dev().setUp(false));
         b.at(300_000, () -> b.dev().setUp(true));
         b.runUntil(1_000_000_000L);
-        long flushed = b.dev().drops().packets(DropReason.RING_FLUSH);
-        // at 100 µs: 8 sent, the 9th on the wire completes, the other 91 were all in the ring
-        assertEquals(91, flushed);
-        assertEquals(range(0, 9), b.port().ids());
-        assertEquals(flushed, b.stat("tx_ring_flushed"));
+        // at 100 µs: 8 sent, the 9th on the wire completes, the other 91 were all in the ring: handed back,
+        // requeued, and sent from 300 µs when the device is up again
+        assertEquals(0, b.dev().drops().packets(DropReason.RING_FLUSH));
+        assertEquals(91, b.stat("tx_ring_returned"));
+        assertEquals(0, b.stat("tx_ring_flushed"));
+        assertEquals(91, b.stat("tx_flushed"));
+        assertEquals(range(0, 100), b.port().ids(), "every frame once, in order");
+        for (int i = 9; i < 100; i++) assertTrue(b.port().times().get(i) >= 300_000L, "nothing sent while down");
+        assertEquals(0, b.dev().drops().totalPackets());
         assertEquals(0, b.skbsInUse());
     }
 
