@@ -98,20 +98,15 @@ public final class EmulatedNic implements Nic {
     private final int overhead;
     /** Serialization-done (and doorbell fetch) event of the TX engine. */
     private final Timer txTimer;
-    /** tx-usecs coalescing timer. */
-    private final Timer coalesceTimer;
-    /** rx-usecs coalescing timer. */
-    private final Timer rxCoalesceTimer;
+    /** TX completion and RX arrival interrupt moderation (ethtool -C tx-/rx-usecs, tx-/rx-frames). */
+    private final Coalescer txCoalesce;
+    private final Coalescer rxCoalesce;
     /** Delivers a latched interrupt outside the caller's stack (irqEnable, flush, link change, receive). */
     private final Timer irqTimer;
     private NicPort[] ports = new NicPort[0];
 
     private boolean link = true;
     private long rate;
-    private long coalesceUsecs;
-    private int coalesceFrames;
-    private long rxCoalesceUsecs;
-    private int rxCoalesceFrames;
     private int rssQueues;
 
     // TX engine state
@@ -133,8 +128,6 @@ public final class EmulatedNic implements Nic {
     private Runnable irqHandler;
     private boolean irqEnabled;
     private boolean irqLatched;
-    private int pendingCompletions;
-    private int rxPending;
     /** Causes asserted since the last delivery: {@link #CAUSE_TX}, {@link #CAUSE_RX}, {@link #CAUSE_LINK}. */
     private int irqCauses;
     private static final int CAUSE_TX = 1, CAUSE_RX = 2, CAUSE_LINK = 4;
@@ -165,8 +158,6 @@ public final class EmulatedNic implements Nic {
         checkRate(config.rateBitsPerSec());
         this.rate = config.rateBitsPerSec();
         this.overhead = config.countPreambleIfg() ? PREAMBLE_FCS_IFG : 0;
-        this.coalesceUsecs = config.txCoalesceUsecs();
-        this.coalesceFrames = config.txCoalesceFrames();
         this.rings = new TxRing[config.numTxQueues()];
         for (int i = 0; i < rings.length; i++) rings[i] = new TxRing(i, config.txRingSize());
         this.rxRings = new RxRing[config.numRxQueues()];
@@ -174,8 +165,8 @@ public final class EmulatedNic implements Nic {
         this.rssQueues = rxRings.length;
         this.rss = new Rss(Rss.randomKey(loop.random("rss:" + name)), rssQueues);
         this.txTimer = loop.newTimer(name + " tx", this::onTxTimer);
-        this.coalesceTimer = loop.newTimer(name + " tx-usecs", this::onCoalesceTimer);
-        this.rxCoalesceTimer = loop.newTimer(name + " rx-usecs", this::onRxCoalesceTimer);
+        this.txCoalesce = new Coalescer(CAUSE_TX, "tx", config.txCoalesceUsecs(), config.txCoalesceFrames());
+        this.rxCoalesce = new Coalescer(CAUSE_RX, "rx", 0, 0);
         this.irqTimer = loop.newTimer(name + " irq", this::deliverIrq);
         this.binding = new Binding();
     }
@@ -407,14 +398,7 @@ public final class EmulatedNic implements Nic {
     private void completeDescriptor(TxRing r) {
         r.head++;
         r.descriptors++;
-        pendingCompletions++;
-        if (coalesceFrames == 0 && coalesceUsecs == 0) {
-            assertIrq(CAUSE_TX);
-        } else if (coalesceFrames > 0 && pendingCompletions >= coalesceFrames) {
-            assertIrq(CAUSE_TX);
-        } else if (coalesceUsecs > 0 && pendingCompletions == 1 && !irqLatched) {
-            coalesceTimer.arm(loop.now() + coalesceUsecs * 1000L);
-        }
+        txCoalesce.event();
     }
 
     // ================================================================ receive
@@ -468,27 +452,14 @@ public final class EmulatedNic implements Nic {
 
     @Override
     public void setRxCoalesce(long usecs, int frames) {
-        if (usecs < 0 || usecs > 10_000_000L) throw new IllegalArgumentException("rx-usecs must be 0..10000000, got " + usecs);
-        if (frames < 0) throw new IllegalArgumentException("rx-frames must be >= 0, got " + frames);
-        rxCoalesceUsecs = usecs;
-        rxCoalesceFrames = frames;
-        if (rxPending > 0 && !irqLatched) {
-            if ((usecs == 0 && frames == 0) || (frames > 0 && rxPending >= frames)) {
-                assertIrq(CAUSE_RX);
-                scheduleIrqDelivery();
-            } else if (usecs > 0) {
-                rxCoalesceTimer.arm(loop.now() + usecs * 1000L);
-            } else {
-                rxCoalesceTimer.cancel();
-            }
-        }
+        rxCoalesce.set(usecs, frames);
     }
 
     /** Current rx-usecs. */
-    public long rxCoalesceUsecs() { return rxCoalesceUsecs; }
+    public long rxCoalesceUsecs() { return rxCoalesce.usecs; }
 
     /** Current rx-frames. */
-    public int rxCoalesceFrames() { return rxCoalesceFrames; }
+    public int rxCoalesceFrames() { return rxCoalesce.frames; }
 
     @Override
     public void setRssQueues(int n) {
@@ -544,14 +515,7 @@ public final class EmulatedNic implements Nic {
         r.head++;
         r.packets++;
         r.bytes += len;
-        rxPending++;
-        if (rxCoalesceFrames == 0 && rxCoalesceUsecs == 0) {
-            assertIrq(CAUSE_RX);
-        } else if (rxCoalesceFrames > 0 && rxPending >= rxCoalesceFrames) {
-            assertIrq(CAUSE_RX);
-        } else if (rxCoalesceUsecs > 0 && rxPending == 1 && !irqLatched) {
-            rxCoalesceTimer.arm(loop.now() + rxCoalesceUsecs * 1000L);
-        }
+        rxCoalesce.event();
         scheduleIrqDelivery();
     }
 
@@ -561,26 +525,16 @@ public final class EmulatedNic implements Nic {
     private void assertIrq(int cause) {
         irqLatched = true;
         irqCauses |= cause;
-        coalesceTimer.cancel();
-        rxCoalesceTimer.cancel();
-    }
-
-    private void onCoalesceTimer() {
-        if (pendingCompletions > 0) assertIrq(CAUSE_TX);
-        deliverIrq();
-    }
-
-    private void onRxCoalesceTimer() {
-        if (rxPending > 0) assertIrq(CAUSE_RX);
-        deliverIrq();
+        txCoalesce.timer.cancel();
+        rxCoalesce.timer.cancel();
     }
 
     /** Delivers a latched interrupt if unmasked and requested; runs only as (the end of) a NIC event. */
     private void deliverIrq() {
         if (!irqLatched || !irqEnabled || irqHandler == null) return;
         irqLatched = false;
-        pendingCompletions = 0;
-        rxPending = 0;
+        txCoalesce.pending = 0;
+        rxCoalesce.pending = 0;
         int causes = irqCauses;
         irqCauses = 0;
         irqs++;
@@ -622,27 +576,72 @@ public final class EmulatedNic implements Nic {
 
     @Override
     public void setTxCoalesce(long usecs, int frames) {
-        if (usecs < 0 || usecs > 10_000_000L) throw new IllegalArgumentException("tx-usecs must be 0..10000000, got " + usecs);
-        if (frames < 0) throw new IllegalArgumentException("tx-frames must be >= 0, got " + frames);
-        coalesceUsecs = usecs;
-        coalesceFrames = frames;
-        if (pendingCompletions > 0 && !irqLatched) {
-            if ((usecs == 0 && frames == 0) || (frames > 0 && pendingCompletions >= frames)) {
-                assertIrq(CAUSE_TX);
-                scheduleIrqDelivery();
-            } else if (usecs > 0) {
-                coalesceTimer.arm(loop.now() + usecs * 1000L);
-            } else {
-                coalesceTimer.cancel();
-            }
-        }
+        txCoalesce.set(usecs, frames);
     }
 
     /** Current tx-usecs. */
-    public long txCoalesceUsecs() { return coalesceUsecs; }
+    public long txCoalesceUsecs() { return txCoalesce.usecs; }
 
     /** Current tx-frames. */
-    public int txCoalesceFrames() { return coalesceFrames; }
+    public int txCoalesceFrames() { return txCoalesce.frames; }
+
+    /**
+     * Interrupt moderation of one cause, as ethtool -C sets it ({@code tx-usecs}/{@code tx-frames},
+     * {@code rx-usecs}/{@code rx-frames}): interrupt after {@code frames} events, or {@code usecs}
+     * after the first pending one; both 0 interrupts on every event.
+     */
+    private final class Coalescer {
+        final int cause;
+        final String dir;
+        final Timer timer;
+        long usecs;
+        int frames;
+        /** Events (completions or arrivals) since the last delivered interrupt. */
+        int pending;
+
+        Coalescer(int cause, String dir, long usecs, int frames) {
+            this.cause = cause;
+            this.dir = dir;
+            this.usecs = usecs;
+            this.frames = frames;
+            this.timer = loop.newTimer(name + " " + dir + "-usecs", this::onTimer);
+        }
+
+        /** One TX completion or RX arrival: interrupt now, or start the usecs timer at the first pending one. */
+        void event() {
+            pending++;
+            if (frames == 0 && usecs == 0) {
+                assertIrq(cause);
+            } else if (frames > 0 && pending >= frames) {
+                assertIrq(cause);
+            } else if (usecs > 0 && pending == 1 && !irqLatched) {
+                timer.arm(loop.now() + usecs * 1000L);
+            }
+        }
+
+        /** ethtool -C: new values; what is pending is judged again by them. */
+        void set(long u, int f) {
+            if (u < 0 || u > 10_000_000L) throw new IllegalArgumentException(dir + "-usecs must be 0..10000000, got " + u);
+            if (f < 0) throw new IllegalArgumentException(dir + "-frames must be >= 0, got " + f);
+            usecs = u;
+            frames = f;
+            if (pending > 0 && !irqLatched) {
+                if ((u == 0 && f == 0) || (f > 0 && pending >= f)) {
+                    assertIrq(cause);
+                    scheduleIrqDelivery();
+                } else if (u > 0) {
+                    timer.arm(loop.now() + u * 1000L);
+                } else {
+                    timer.cancel();
+                }
+            }
+        }
+
+        private void onTimer() {
+            if (pending > 0) assertIrq(cause);
+            deliverIrq();
+        }
+    }
 
     // ================================================================ Nic: link, rate, ports
 
@@ -740,8 +739,8 @@ public final class EmulatedNic implements Nic {
         m.put("rx_irqs", rxIrqs);
         m.put("rx_port_errors", rxPortErrors);
         m.put("irqs", irqs);
-        m.put("rx_coalesce_usecs", rxCoalesceUsecs);
-        m.put("rx_coalesce_frames", (long) rxCoalesceFrames);
+        m.put("rx_coalesce_usecs", rxCoalesce.usecs);
+        m.put("rx_coalesce_frames", (long) rxCoalesce.frames);
         m.put("rss_queues", (long) rssQueues);
         for (TxRing r : rings) {
             String p = "tx_queue_" + r.index + "_";
