@@ -223,13 +223,7 @@ public final class EmulatedNic implements Nic {
 
     @Override
     public SkBuff txReclaim(int queue) {
-        TxRing r = ring(queue);
-        if (r.clean == r.head) return null;
-        int i = r.clean & r.mask;
-        SkBuff skb = r.slots[i];
-        r.slots[i] = null;
-        r.clean++;
-        return skb;
+        return ring(queue).reclaim();
     }
 
     @Override
@@ -425,13 +419,7 @@ public final class EmulatedNic implements Nic {
 
     @Override
     public SkBuff rxReclaim(int queue) {
-        RxRing r = rxRing(queue);
-        if (r.clean == r.head) return null;
-        int i = r.clean & r.mask;
-        SkBuff skb = r.slots[i];
-        r.slots[i] = null;
-        r.clean++;
-        return skb;
+        return rxRing(queue).reclaim();
     }
 
     @Override

@@ -1,7 +1,5 @@
 package org.nicemu.nic;
 
-import org.nicemu.api.skb.SkBuff;
-
 /**
  * One RX descriptor ring of the emulated NIC: a power-of-two array of receive buffers posted by the
  * driver, and three free-running indices compared with wrap-around arithmetic, like the software
@@ -15,17 +13,7 @@ import org.nicemu.api.skb.SkBuff;
  *
  * Plain fields, no allocation after construction. Package-private: only {@link EmulatedNic} uses it.
  */
-final class RxRing {
-    final int index;
-    final SkBuff[] slots;
-    final int mask;
-    final int size;
-    /** next_to_clean: the oldest filled buffer not yet reclaimed. */
-    int clean;
-    /** Hardware head (RDH): the next empty buffer the NIC fills. */
-    int head;
-    /** next_to_use (RDT): where the driver posts the next empty buffer. */
-    int tail;
+final class RxRing extends DescRing {
 
     // ethtool -S counters
     long packets;
@@ -35,15 +23,7 @@ final class RxRing {
     long flushedFrames;
 
     RxRing(int index, int size) {
-        this.index = index;
-        this.size = size;
-        this.mask = size - 1;
-        this.slots = new SkBuff[size];
-    }
-
-    /** Descriptors the driver may still post. */
-    int free() {
-        return size - (tail - clean);
+        super(index, size);
     }
 
     /** True when the NIC has an empty buffer to fill. */

@@ -16,19 +16,9 @@ import org.nicemu.api.skb.SkBuff;
  *
  * Plain fields, no allocation after construction. Package-private: only {@link EmulatedNic} uses it.
  */
-final class TxRing {
-    final int index;
-    final SkBuff[] slots;
-    final int mask;
-    final int size;
-    /** next_to_clean: oldest completed descriptor not yet reclaimed. */
-    int clean;
-    /** Hardware head (TDH): the next descriptor the NIC sends or is sending. */
-    int head;
+final class TxRing extends DescRing {
     /** The tail register value last written by txDoorbell (TDT). */
     int doorbell;
-    /** next_to_use: where the driver writes the next descriptor. */
-    int tail;
 
     // ethtool -S counters
     long packets;
@@ -41,15 +31,7 @@ final class TxRing {
     long padded;
 
     TxRing(int index, int size) {
-        this.index = index;
-        this.size = size;
-        this.mask = size - 1;
-        this.slots = new SkBuff[size];
-    }
-
-    /** Descriptors the driver may still write (unused descriptors). */
-    int free() {
-        return size - (tail - clean);
+        super(index, size);
     }
 
     /** True when the NIC sees a descriptor it has not completed. */
