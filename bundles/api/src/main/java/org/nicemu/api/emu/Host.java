@@ -84,4 +84,13 @@ public interface Host {
 
     /** The NF_INET_POST_ROUTING hooks ({@code nf_hook_entries}), lowest priority first; a snapshot. */
     List<NfHook> postRoutingHooks();
+
+    /** This host's task scheduler (emulated application threads on its CPUs). */
+    org.nicemu.api.exec.TaskScheduler tasks();
+
+    /**
+     * The transport protocol instance for IP protocol {@code ipproto} ({@code struct proto}, e.g.
+     * tcp_prot for 6) made by the bound {@link org.nicemu.api.sock.TransportFactory}, or null.
+     */
+    org.nicemu.api.sock.Proto proto(int ipproto);
 }

@@ -13,6 +13,27 @@ public final class InetNs {
     public final NeighTable neigh = new NeighTable();
     public final List<InetAddr> addrs = new ArrayList<>();
     public final IpCounters counters = new IpCounters();
+    /** TCP counters (/proc/net/snmp Tcp, /proc/net/netstat TcpExt); kept across TCP bundle swaps. */
+    public final TcpMib tcp = new TcpMib();
+    /** net.ipv4.tcp_congestion_control: the default algorithm of new sockets. */
+    public String tcpCongestionControl = "cubic";
+    /** net.ipv4.tcp_sack, tcp_timestamps, tcp_window_scaling (on by default, as in Linux). */
+    public boolean tcpSack = true, tcpTimestamps = true, tcpWindowScaling = true;
+    /** net.ipv4.tcp_wmem and tcp_rmem: min, default, max in bytes (Linux defaults). */
+    public int[] tcpWmem = {4096, 16384, 4194304};
+    public int[] tcpRmem = {4096, 131072, 6291456};
+    /** net.ipv4.tcp_limit_output_bytes (TSQ budget per socket) in bytes. */
+    public int tcpLimitOutputBytes = 1048576;
+    /** net.ipv4.tcp_autocorking, tcp_slow_start_after_idle. */
+    public boolean tcpAutocorking = true, tcpSlowStartAfterIdle = true;
+    /** net.ipv4.tcp_early_retrans: 3 enables tail loss probes (TLP), 0 disables them. */
+    public int tcpEarlyRetrans = 3;
+    /** net.ipv4.tcp_syn_retries, tcp_synack_retries, tcp_retries2, tcp_fin_timeout (seconds). */
+    public int tcpSynRetries = 6, tcpSynackRetries = 5, tcpRetries2 = 15, tcpFinTimeoutSec = 60;
+    /** net.ipv4.tcp_max_syn_backlog. */
+    public int tcpMaxSynBacklog = 1024;
+    /** net.ipv4.ip_local_port_range. */
+    public int ipLocalPortLow = 32768, ipLocalPortHigh = 60999;
     /** Next IP ID ({@code ip_idents} simplified to one counter per host). */
     public int ipIdent;
     /** net.ipv4.ip_default_ttl. */

@@ -86,6 +86,7 @@ public final class EmulationImpl implements Emulation {
             HostImpl h = new HostImpl(this, hostName, cpus);
             hosts.add(h);
             if (plugins.ipv4Factory() != null) h.bindIpv4(plugins.ipv4Factory());
+            for (org.nicemu.api.sock.TransportFactory tf : plugins.transports()) h.bindTransport(tf);
             return h;
         });
     }
@@ -258,6 +259,16 @@ public final class EmulationImpl implements Emulation {
     /** The IPv4 layer factory {@code f} went away: hosts using it lose their layer (the state stays). Loop thread. */
     public void ipv4Gone(org.nicemu.api.inet.Ipv4LayerFactory f) {
         for (HostImpl h : hosts) if (h.ipv4Factory() == f) h.unbindIpv4();
+    }
+
+    /** A transport factory appeared (or replaced another): every host binds it. Loop thread. */
+    public void transportBound(org.nicemu.api.sock.TransportFactory f) {
+        for (HostImpl h : hosts) h.bindTransport(f);
+    }
+
+    /** The transport factory {@code f} went away: its hosts' connections are aborted. Loop thread. */
+    public void transportGone(org.nicemu.api.sock.TransportFactory f) {
+        for (HostImpl h : hosts) if (h.transportFactory(f.protocol()) == f) h.unbindTransport(f.protocol());
     }
 
     @Override

@@ -93,6 +93,7 @@ public final class HostImpl implements Host {
         sysctls.put("net.core.netdev_budget", "300");
         sysctls.put("net.core.netdev_max_backlog", "1000");
         sysctls.put("net.core.default_qdisc", "pfifo_fast");
+        syncInetSysctls();
         this.ksoftirqd = emu.loop().newTimer(name + " ksoftirqd", this::runKsoftirqd);
     }
 
@@ -223,7 +224,82 @@ public final class HostImpl implements Host {
                 sysctls.put(key, value);
                 return;
             default:
+                if (key.startsWith("net.ipv4.") && sysctls.containsKey(key)) {
+                    setInetSysctl(key, value.trim());
+                    syncInetSysctls();
+                    return;
+                }
                 throw new IllegalArgumentException("unknown sysctl '" + key + "'; known: " + sysctls.keySet());
+        }
+    }
+
+    /** Writes the net.ipv4.* values of {@link InetNs} into the sysctl table. */
+    private void syncInetSysctls() {
+        sysctls.put("net.ipv4.ip_forward", inet.ipForward ? "1" : "0");
+        sysctls.put("net.ipv4.ip_default_ttl", Integer.toString(inet.ipDefaultTtl));
+        sysctls.put("net.ipv4.tcp_congestion_control", inet.tcpCongestionControl);
+        sysctls.put("net.ipv4.tcp_sack", inet.tcpSack ? "1" : "0");
+        sysctls.put("net.ipv4.tcp_timestamps", inet.tcpTimestamps ? "1" : "0");
+        sysctls.put("net.ipv4.tcp_window_scaling", inet.tcpWindowScaling ? "1" : "0");
+        sysctls.put("net.ipv4.tcp_wmem", inet.tcpWmem[0] + " " + inet.tcpWmem[1] + " " + inet.tcpWmem[2]);
+        sysctls.put("net.ipv4.tcp_rmem", inet.tcpRmem[0] + " " + inet.tcpRmem[1] + " " + inet.tcpRmem[2]);
+        sysctls.put("net.ipv4.tcp_limit_output_bytes", Integer.toString(inet.tcpLimitOutputBytes));
+        sysctls.put("net.ipv4.tcp_autocorking", inet.tcpAutocorking ? "1" : "0");
+        sysctls.put("net.ipv4.tcp_slow_start_after_idle", inet.tcpSlowStartAfterIdle ? "1" : "0");
+        sysctls.put("net.ipv4.tcp_early_retrans", Integer.toString(inet.tcpEarlyRetrans));
+        sysctls.put("net.ipv4.tcp_syn_retries", Integer.toString(inet.tcpSynRetries));
+        sysctls.put("net.ipv4.tcp_retries2", Integer.toString(inet.tcpRetries2));
+        sysctls.put("net.ipv4.tcp_fin_timeout", Integer.toString(inet.tcpFinTimeoutSec));
+    }
+
+    private static int intIn(String key, String v, int lo, int hi) {
+        try {
+            int x = Integer.parseInt(v);
+            if (x >= lo && x <= hi) return x;
+        } catch (NumberFormatException e) {
+            // fall through to the message
+        }
+        throw new IllegalArgumentException(key + " must be an integer " + lo + ".." + hi + ", got '" + v + "'");
+    }
+
+    private static boolean bool(String key, String v) {
+        if (v.equals("0")) return false;
+        if (v.equals("1")) return true;
+        throw new IllegalArgumentException(key + " must be 0 or 1, got '" + v + "'");
+    }
+
+    private static int[] triple(String key, String v) {
+        String[] p = v.split("[\\s,]+");
+        if (p.length != 3) throw new IllegalArgumentException(key + " must be three byte counts 'min default max', got '" + v + "'");
+        int[] r = new int[3];
+        for (int i = 0; i < 3; i++) r[i] = intIn(key, p[i], 1, 1 << 30);
+        if (r[0] > r[1] || r[1] > r[2]) throw new IllegalArgumentException(key + " needs min <= default <= max, got '" + v + "'");
+        return r;
+    }
+
+    private void setInetSysctl(String key, String v) {
+        switch (key) {
+            case "net.ipv4.ip_forward": inet.ipForward = bool(key, v); return;
+            case "net.ipv4.ip_default_ttl": inet.ipDefaultTtl = intIn(key, v, 1, 255); return;
+            case "net.ipv4.tcp_congestion_control": {
+                java.util.Set<String> known = emu.plugins().ccNames();
+                if (!known.contains(v)) throw new IllegalArgumentException(key + ": no congestion control '" + v + "' is available; available: " + known);
+                inet.tcpCongestionControl = v;
+                return;
+            }
+            case "net.ipv4.tcp_sack": inet.tcpSack = bool(key, v); return;
+            case "net.ipv4.tcp_timestamps": inet.tcpTimestamps = bool(key, v); return;
+            case "net.ipv4.tcp_window_scaling": inet.tcpWindowScaling = bool(key, v); return;
+            case "net.ipv4.tcp_wmem": inet.tcpWmem = triple(key, v); return;
+            case "net.ipv4.tcp_rmem": inet.tcpRmem = triple(key, v); return;
+            case "net.ipv4.tcp_limit_output_bytes": inet.tcpLimitOutputBytes = intIn(key, v, 1, 1 << 30); return;
+            case "net.ipv4.tcp_autocorking": inet.tcpAutocorking = bool(key, v); return;
+            case "net.ipv4.tcp_slow_start_after_idle": inet.tcpSlowStartAfterIdle = bool(key, v); return;
+            case "net.ipv4.tcp_early_retrans": inet.tcpEarlyRetrans = intIn(key, v, 0, 4); return;
+            case "net.ipv4.tcp_syn_retries": inet.tcpSynRetries = intIn(key, v, 1, 127); return;
+            case "net.ipv4.tcp_retries2": inet.tcpRetries2 = intIn(key, v, 1, 255); return;
+            case "net.ipv4.tcp_fin_timeout": inet.tcpFinTimeoutSec = intIn(key, v, 1, 3600); return;
+            default: throw new IllegalArgumentException("unknown sysctl '" + key + "'");
         }
     }
 
@@ -546,6 +622,86 @@ public final class HostImpl implements Host {
             l.destroy();
         } catch (RuntimeException e) {
             System.err.println("nicemu: " + name + ": IPv4 layer destroy failed: " + e);
+        }
+    }
+
+    // ---------------------------------------------------------------- tasks
+
+    private final org.nicemu.api.exec.TaskScheduler taskScheduler = new org.nicemu.api.exec.TaskScheduler() {
+        @Override
+        public org.nicemu.api.exec.EmuTask newTask(String taskName, int cpu) {
+            if (cpu < 0 || cpu >= cpus.length) throw new IllegalArgumentException("cpu must be 0.." + (cpus.length - 1) + " on host " + name + ", got " + cpu);
+            org.nicemu.core.exec.Task t = new org.nicemu.core.exec.Task(taskName, cpu);
+            t.markSleeping();
+            return t;
+        }
+
+        @Override
+        public void wakeUp(org.nicemu.api.exec.EmuTask task, Runnable resume) {
+            org.nicemu.core.exec.Task t = (org.nicemu.core.exec.Task) task;
+            emu.loop().post(() -> {
+                int prev = currentCpu;
+                currentCpu = t.cpu;
+                try {
+                    scheduler.wakeUp(t, resume);
+                } finally {
+                    currentCpu = prev;
+                }
+            });
+        }
+
+        @Override
+        public void sleep(org.nicemu.api.exec.EmuTask task) {
+            scheduler.sleep((org.nicemu.core.exec.Task) task);
+        }
+
+        @Override
+        public org.nicemu.api.exec.EmuTask current(int cpu) { return cpus[cpu].current; }
+    };
+
+    @Override
+    public org.nicemu.api.exec.TaskScheduler tasks() { return taskScheduler; }
+
+    // ---------------------------------------------------------------- transports (struct proto)
+
+    private final org.nicemu.api.sock.Proto[] protos = new org.nicemu.api.sock.Proto[256];
+    private final org.nicemu.api.sock.TransportFactory[] protoFactories = new org.nicemu.api.sock.TransportFactory[256];
+
+    @Override
+    public org.nicemu.api.sock.Proto proto(int ipproto) { return ipproto < 0 || ipproto > 255 ? null : protos[ipproto]; }
+
+    /** Binds a transport made by {@code f} (replacing the one bound for its protocol). Loop thread. */
+    public void bindTransport(org.nicemu.api.sock.TransportFactory f) {
+        int p = f.protocol();
+        if (p < 0 || p > 255) return;
+        unbindTransport(p);
+        org.nicemu.api.sock.Proto inst;
+        try {
+            inst = f.create(this);
+        } catch (RuntimeException e) {
+            System.err.println("nicemu: " + name + ": transport " + p + " could not be created: " + e);
+            return;
+        }
+        if (inst == null) return;
+        protos[p] = inst;
+        protoFactories[p] = f;
+        inetProtos[p] = inst;
+    }
+
+    /** The factory of the transport bound for {@code ipproto}, or null. */
+    public org.nicemu.api.sock.TransportFactory transportFactory(int ipproto) { return protoFactories[ipproto]; }
+
+    /** Unbinds the transport of {@code ipproto}: destroy() aborts its connections; input for it is then dropped. */
+    public void unbindTransport(int ipproto) {
+        org.nicemu.api.sock.Proto inst = protos[ipproto];
+        if (inst == null) return;
+        protos[ipproto] = null;
+        protoFactories[ipproto] = null;
+        if (inetProtos[ipproto] == inst) inetProtos[ipproto] = null;
+        try {
+            inst.destroy();
+        } catch (RuntimeException e) {
+            System.err.println("nicemu: " + name + ": transport destroy failed: " + e);
         }
     }
 

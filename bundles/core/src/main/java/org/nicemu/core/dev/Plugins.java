@@ -35,6 +35,26 @@ public final class Plugins {
     private long hookSeq;
     private volatile java.util.List<NfHook> postRouting = java.util.List.of();
 
+    private final Map<Integer, org.nicemu.api.sock.TransportFactory> transports = new ConcurrentHashMap<>();
+    private final Map<String, Integer> ccNames = new ConcurrentHashMap<>();
+
+    /** A transport factory (net.proto=...) for its protocol number; replaces the one there. */
+    public void setTransport(org.nicemu.api.sock.TransportFactory f) { transports.put(f.protocol(), f); }
+
+    /** Removes {@code f} if it is the transport of its protocol; false otherwise. */
+    public boolean unsetTransport(org.nicemu.api.sock.TransportFactory f) { return transports.remove(f.protocol(), f); }
+
+    /** The transport factories now bound. */
+    public java.util.Collection<org.nicemu.api.sock.TransportFactory> transports() { return transports.values(); }
+
+    /** A congestion control algorithm appeared (tcp.cc=name): its name becomes valid for sysctls. */
+    public void addCcName(String name) { ccNames.merge(name, 1, Integer::sum); }
+
+    public void removeCcName(String name) { ccNames.computeIfPresent(name, (k, v) -> v <= 1 ? null : v - 1); }
+
+    /** Names of the congestion control algorithms available now (tcp_available_congestion_control). */
+    public Set<String> ccNames() { return new TreeSet<>(ccNames.keySet()); }
+
     /** Sets the IPv4 layer factory (the bound {@code net.layer=ipv4} service; greedy: a newer one replaces it). */
     public void setIpv4Factory(Ipv4LayerFactory f) { ipv4 = f; }
 

@@ -4,7 +4,7 @@ package org.nicemu.core.exec;
  * An emulated task (a {@code task_struct}): an application or kernel thread bound to a CPU. It runs
  * by callbacks on the loop; when it blocks it sleeps and the CPU schedules another task or idles.
  */
-public final class Task {
+public final class Task implements org.nicemu.api.exec.EmuTask {
     public enum State { RUNNING, RUNNABLE, SLEEPING }
 
     public final String name;
@@ -21,7 +21,17 @@ public final class Task {
 
     public State state() { return state; }
 
+    /** A new task that has not run yet waits to be woken (used by TaskScheduler.newTask). */
+    public void markSleeping() { state = State.SLEEPING; }
+
+    @Override public String name() { return name; }
+
+    @Override public int cpu() { return cpu; }
+
+    @Override public String stateName() { return state.name(); }
+
     /** Number of times this task was switched in. */
+    @Override
     public long switches() { return switches; }
 
     @Override

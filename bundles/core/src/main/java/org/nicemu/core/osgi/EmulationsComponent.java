@@ -129,6 +129,28 @@ public final class EmulationsComponent implements Emulations {
         onEachLoop(e -> e.ipv4Gone(f), "unbinding the IPv4 layer");
     }
 
+    /** Transport protocols (net.proto=tcp ...): every host of every emulation gets an instance. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addTransport(org.nicemu.api.sock.TransportFactory f) {
+        plugins.setTransport(f);
+        onEachLoop(e -> e.transportBound(f), "binding transport " + f.protocol());
+    }
+
+    void removeTransport(org.nicemu.api.sock.TransportFactory f) {
+        if (!plugins.unsetTransport(f)) return;
+        onEachLoop(e -> e.transportGone(f), "unbinding transport " + f.protocol());
+    }
+
+    /** Congestion control names (tcp.cc=...), so that sysctl net.ipv4.tcp_congestion_control can be checked. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addCc(org.nicemu.api.tcp.cc.TcpCongestionFactory f, Map<String, Object> props) {
+        plugins.addCcName(String.valueOf(props.get(org.nicemu.api.tcp.cc.TcpCongestionFactory.NAME)));
+    }
+
+    void removeCc(org.nicemu.api.tcp.cc.TcpCongestionFactory f, Map<String, Object> props) {
+        plugins.removeCcName(String.valueOf(props.get(org.nicemu.api.tcp.cc.TcpCongestionFactory.NAME)));
+    }
+
     /** POST_ROUTING hooks (nf.hook=post_routing, nf.priority): the IP layers read the sorted list. */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, target = "(nf.hook=post_routing)")
     void addNfHook(NfHook h, Map<String, Object> props) {

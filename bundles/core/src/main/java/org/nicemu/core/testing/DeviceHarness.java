@@ -95,6 +95,29 @@ public final class DeviceHarness {
         return this;
     }
 
+    /** Registers a transport (as the core does for a net.proto service): every host gets an instance. */
+    public DeviceHarness transport(org.nicemu.api.sock.TransportFactory factory) {
+        plugins.setTransport(factory);
+        emu.loop().post(() -> emu.transportBound(factory));
+        emu.loopImpl().runPosted();
+        return this;
+    }
+
+    /** Unregisters a transport (its bundle stopped): its connections are aborted. */
+    public DeviceHarness noTransport(org.nicemu.api.sock.TransportFactory factory) {
+        if (plugins.unsetTransport(factory)) {
+            emu.loop().post(() -> emu.transportGone(factory));
+            emu.loopImpl().runPosted();
+        }
+        return this;
+    }
+
+    /** Makes congestion control name {@code name} known to sysctl checks (a tcp.cc service is there). */
+    public DeviceHarness ccName(String name) {
+        plugins.addCcName(name);
+        return this;
+    }
+
     /** Registers a POST_ROUTING hook with {@code priority} (nf_register_net_hook). */
     public DeviceHarness nfHook(org.nicemu.api.inet.NfHook hook, int priority) {
         plugins.addNfHook(hook, priority);

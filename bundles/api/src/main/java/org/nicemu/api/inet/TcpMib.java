@@ -1,0 +1,23 @@
+package org.nicemu.api.inet;
+
+/**
+ * TCP counters of one host: the Tcp group of /proc/net/snmp and the TcpExt fields of
+ * /proc/net/netstat that {@code nstat} shows, plus drops by reason. Loop thread only.
+ */
+public final class TcpMib {
+    public long activeOpens, passiveOpens, attemptFails, estabResets, inSegs, outSegs, retransSegs, inErrs,
+            outRsts, inCsumErrors;
+    /** Drops by reason in tcp_v4_rcv(): too short / bad data offset, no socket, bad state, backlog full. */
+    public long dropTruncated, dropBadOffset, dropNoSocket, dropBadChecksum, dropBacklog, dropListenOverflow,
+            dropOldAck, dropOutOfWindow, dropBadRst, dropBadSyn, dropNotAcceptable;
+    public long delayedAcks, quickAcks, hpHits, pureAcks, ofoQueue, ofoDrop, sackRecovery, renoRecovery,
+            fastRetrans, timeouts, lossProbes, spuriousRtos, dsackRecv, dsackSent, sackReneging,
+            windowProbes, tsqThrottled, synRetrans, abortOnData, abortOnClose, twRecycled, zeroWindowAdv,
+            pruneCalled, rcvCollapsed, autocorking, paceDelays;
+
+    /** Sum of the drop counters. */
+    public long drops() {
+        return dropTruncated + dropBadOffset + dropNoSocket + dropBadChecksum + dropBacklog + dropListenOverflow
+                + dropOldAck + dropOutOfWindow + dropBadRst + dropBadSyn + dropNotAcceptable + ofoDrop;
+    }
+}
