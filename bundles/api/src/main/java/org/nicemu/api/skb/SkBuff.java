@@ -67,6 +67,8 @@ public final class SkBuff {
     public Object sk;
     /** skb->destructor. */
     public SkbDestructor destructor;
+    /** skb->truesize as charged to the owning socket (set by the owner, moved with the destructor). */
+    public int truesize;
     /** The control block (skb->cb), 48 bytes, for the layer that owns the skb. */
     public final byte[] cb = new byte[CB_SIZE];
     /** Free use by the layer that owns the skb (e.g. the device it is queued on). */
@@ -209,6 +211,37 @@ public final class SkBuff {
         shinfo.frags[shinfo.nrFrags - 1].size += size;
         len += size;
         dataLen += size;
+    }
+
+    /**
+     * Mirrors {@code __pskb_trim_head()} for an skb whose payload is all in page frags (the TCP write
+     * and retransmit queues): drops the first {@code n} bytes of the frags, releasing pages that
+     * become empty. The linear part (headers only) is untouched. Returns false if the skb has linear
+     * data or fewer than {@code n} frag bytes.
+     */
+    public boolean pskbTrimHead(int n) {
+        if (headlen() != 0 || n < 0 || n > dataLen) return false;
+        SkbSharedInfo si = shinfo;
+        int drop = 0;
+        int left = n;
+        while (drop < si.nrFrags && left >= si.frags[drop].size) {
+            left -= si.frags[drop].size;
+            allocator.putPage(si.frags[drop].page);
+            drop++;
+        }
+        if (drop > 0) {
+            int k = 0;
+            for (int i = drop; i < si.nrFrags; i++, k++) si.frags[k].set(si.frags[i].page, si.frags[i].offset, si.frags[i].size);
+            for (int i = k; i < si.nrFrags; i++) si.frags[i].page = null;
+            si.nrFrags = k;
+        }
+        if (left > 0) {
+            si.frags[0].offset += left;
+            si.frags[0].size -= left;
+        }
+        len -= n;
+        dataLen -= n;
+        return true;
     }
 
     /**

@@ -70,4 +70,22 @@ public final class SkBuffHead {
         s.prev = null;
         qlen--;
     }
+
+    /** __skb_queue_after(): inserts {@code skb} right after {@code prev}, which is on this list. */
+    public void insertAfter(SkBuff prev, SkBuff skb) {
+        skb.prev = prev;
+        skb.next = prev.next;
+        if (prev.next == null) last = skb; else prev.next.prev = skb;
+        prev.next = skb;
+        qlen++;
+    }
+
+    /** __skb_queue_before(): inserts {@code skb} right before {@code next}, which is on this list. */
+    public void insertBefore(SkBuff next, SkBuff skb) {
+        skb.next = next;
+        skb.prev = next.prev;
+        if (next.prev == null) first = skb; else next.prev.next = skb;
+        next.prev = skb;
+        qlen++;
+    }
 }

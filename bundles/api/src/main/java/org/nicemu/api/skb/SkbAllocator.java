@@ -126,6 +126,7 @@ public final class SkbAllocator {
         skb.mark = 0;
         skb.sk = null;
         skb.destructor = null;
+        skb.truesize = 0;
         skb.owner = null;
     }
 
@@ -246,6 +247,40 @@ public final class SkbAllocator {
         counters.skbCopy++;
         copied(sitePskbCopy, hl);
         return n;
+    }
+
+    /**
+     * Mirrors {@code skb_split()} for an skb whose payload is all in page frags: the bytes from
+     * {@code len} on move to {@code tail} (a fresh skb with headroom only), a frag straddling the
+     * cut is shared (one more page reference). Used by {@code tcp_fragment()} / {@code tso_fragment()}.
+     */
+    public void skbSplit(SkBuff skb, SkBuff tail, int len) {
+        if (skb.headlen() != 0) throw new IllegalArgumentException("skbSplit needs an skb without linear payload");
+        if (len <= 0 || len >= skb.len) throw new IllegalArgumentException("split at " + len + " of " + skb.len);
+        SkbSharedInfo si = skb.shinfo;
+        int pos = 0;
+        int keep = 0;
+        for (int i = 0; i < si.nrFrags; i++) {
+            SkbFrag f = si.frags[i];
+            int fEnd = pos + f.size;
+            if (fEnd <= len) {
+                keep = i + 1;
+            } else if (pos >= len) {
+                tail.addFrag(f.page, f.offset, f.size);
+                f.page = null;
+            } else {
+                int head = len - pos;
+                f.page.refcount++;
+                tail.addFrag(f.page, f.offset + head, f.size - head);
+                f.size = head;
+                keep = i + 1;
+            }
+            pos = fEnd;
+        }
+        si.nrFrags = keep;
+        int moved = skb.len - len;
+        skb.len = len;
+        skb.dataLen -= moved;
     }
 
     /** Mirrors {@code skb_copy()}: a private linear copy of headroom, linear data and all frags. */

@@ -533,6 +533,7 @@ public final class NetDeviceImpl implements NetDevice, Device {
             host.allocator().copied(siteLinearize, skb.dataLen());
             lin.sk = skb.sk;
             lin.destructor = skb.destructor;
+            lin.truesize = skb.truesize;
             skb.destructor = null;
             host.allocator().free(skb);
             skb = lin;
@@ -542,6 +543,7 @@ public final class NetDeviceImpl implements NetDevice, Device {
                 SkBuff cp = host.allocator().copy(skb);
                 cp.sk = skb.sk;
                 cp.destructor = skb.destructor;
+                cp.truesize = skb.truesize;
                 skb.destructor = null;
                 host.allocator().free(skb);
                 skb = cp;
@@ -606,6 +608,7 @@ public final class NetDeviceImpl implements NetDevice, Device {
         }
         tail.sk = skb.sk;
         tail.destructor = skb.destructor;
+        tail.truesize = skb.truesize;
         skb.destructor = null;
         a.free(skb);
         return head;
