@@ -600,6 +600,7 @@ final class TcpInput {
     /** tcp_fin(): the peer's FIN is in order. */
     static void tcpFin(TcpSock tp) {
         tp.rcvNxt++;
+        tp.finRcvd = true;
         tp.skShutdown |= SockConst.RCV_SHUTDOWN;
         switch (tp.skState) {
             case SockConst.TCP_SYN_RECV:

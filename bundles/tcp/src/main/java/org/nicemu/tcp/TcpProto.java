@@ -899,8 +899,8 @@ final class TcpProto implements Proto {
                 tp.bytesSent, tp.bytesRetrans, tp.bytesAcked, tp.bytesReceived, tp.segsOut, tp.segsIn, tp.dataSegsOut,
                 tp.dataSegsIn, tp.sb.retransOut(), tp.totalRetrans, tp.sb.lostOut(), tp.sb.sackedOut(), tp.packetsOut(),
                 tp.pacingRate * 8, 0, tp.skRcvbuf, tp.sndWnd, tp.rcvWnd, tp.caState, tp.rtt.backoff(),
-                tp.skState == SockConst.TCP_LISTEN ? tp.maxAckBacklog : TcpSeq.distance(tp.sndUna, tp.writeSeq),
-                tp.skState == SockConst.TCP_LISTEN ? tp.acceptQueue.size() : TcpSeq.distance(tp.copiedSeq, tp.rcvNxt));
+                tp.skState == SockConst.TCP_LISTEN ? tp.maxAckBacklog : Math.max(0, TcpSeq.distance(tp.sndUna, tp.writeSeq) - (tp.finQueued && tp.sndUna != tp.writeSeq ? 1 : 0)),
+                tp.skState == SockConst.TCP_LISTEN ? tp.acceptQueue.size() : Math.max(0, TcpSeq.distance(tp.copiedSeq, tp.rcvNxt) - (tp.finRcvd ? 1 : 0)));
     }
 
     @Override

@@ -141,6 +141,8 @@ public final class TcpSock extends Sock implements TcpCcSock, SkbDestructor {
     int nonagle;
     int icskPending;
     boolean finQueued;
+    /** The peer's FIN was received in order (it occupies rcv_nxt's last sequence number). */
+    boolean finRcvd;
     /** tp->snd_sml: end of the last small segment sent (Minshall's Nagle). */
     int sndSml;
     /** sk->sk_txhash: the flow hash XPS/RSS see. */
