@@ -358,6 +358,7 @@ final class Ipv4LayerImpl implements Ipv4Layer {
         EthernetHeader.write(skb.head(), skb.dataOffset(), mac, mac(dev), EthernetHeader.ETH_P_IP);
         skb.resetMacHeader();
         skb.protocol = EthernetHeader.ETH_P_IP;
+        c.outFrames += skb.isGso() ? skb.gsoSegs() : 1;
         return dev.devQueueXmit(skb);
     }
 

@@ -38,6 +38,7 @@ import org.nicemu.scenario.CommandSyntax.IpShow;
 import org.nicemu.scenario.CommandSyntax.Pause;
 import org.nicemu.scenario.CommandSyntax.Pktgen;
 import org.nicemu.scenario.CommandSyntax.Run;
+import org.nicemu.scenario.CommandSyntax.Ss;
 import org.nicemu.scenario.CommandSyntax.Sysctl;
 import org.nicemu.scenario.CommandSyntax.Tc;
 
@@ -88,6 +89,7 @@ final class CommandEngine {
             if (cmd instanceof Driver) return driver(host, (Driver) cmd);
             if (cmd instanceof Pktgen) return pktgen(emu, host, (Pktgen) cmd);
             if (cmd instanceof Counters) return counters(host);
+            if (cmd instanceof Ss) return ss(host, (Ss) cmd);
             throw new IllegalArgumentException("unknown command; accepted: " + String.join(", ", CommandSyntax.COMMANDS));
         });
     }
@@ -508,6 +510,38 @@ final class CommandEngine {
             sb.append('\n');
         }
         return sb.toString();
+    }
+
+    // ---------------------------------------------------------------- ss
+
+    /** The header line {@code ss -t} prints (columns as {@link org.nicemu.api.sock.TcpInfo#ssLine()}). */
+    static final String SS_HEADER = String.format(Locale.ROOT, "%-11s %-6s %-6s %-22s %-22s", "State", "Recv-Q", "Send-Q",
+            "Local Address:Port", "Peer Address:Port");
+
+    /** {@code ss}: the host's TCP sockets ({@code host.proto(6).sockets()}), one ssLine() each. Loop thread. */
+    static String ss(Host host, Ss c) {
+        StringBuilder sb = new StringBuilder(SS_HEADER.stripTrailing()).append('\n');
+        org.nicemu.api.sock.Proto tcp = host.proto(org.nicemu.api.sock.SockConst.IPPROTO_TCP);
+        if (tcp == null) return sb.toString();
+        for (org.nicemu.api.sock.Sock sk : tcp.sockets()) {
+            if (!ssShows(sk.skState, c)) continue;
+            String block = tcp.info(sk).ssLine();
+            if (!c.info()) {
+                int nl = block.indexOf('\n');
+                block = nl < 0 ? block : block.substring(0, nl);
+            }
+            sb.append(block.stripTrailing()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** iproute2's state filter: -l listeners only, -a all, default the connected states. */
+    static boolean ssShows(int state, Ss c) {
+        boolean listen = state == org.nicemu.api.sock.SockConst.TCP_LISTEN;
+        if (c.listening() && !c.all()) return listen;
+        if (c.all()) return true;
+        return !listen && state != org.nicemu.api.sock.SockConst.TCP_CLOSE && state != org.nicemu.api.sock.SockConst.TCP_TIME_WAIT
+                && state != org.nicemu.api.sock.SockConst.TCP_SYN_RECV && state != org.nicemu.api.sock.SockConst.TCP_NEW_SYN_RECV;
     }
 
     // ---------------------------------------------------------------- time control

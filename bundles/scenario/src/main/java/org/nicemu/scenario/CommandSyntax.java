@@ -14,7 +14,7 @@ import java.util.Map;
 public final class CommandSyntax {
     /** Every command, in the order {@code help} lists them. */
     public static final List<String> COMMANDS = List.of("tc", "ip", "ethtool", "sysctl", "driver", "pktgen", "capture",
-            "counters", "run", "pause", "help");
+            "counters", "ss", "run", "pause", "help");
 
     static final String IP_USAGE = "ip [-s] link [show] [dev DEV] | ip link set [dev] DEV (up|down|carrier on|off|txqueuelen N)";
     static final String ETHTOOL_USAGE = "ethtool (-S|-k|-i|-g|-l) DEV | ethtool DEV";
@@ -22,13 +22,14 @@ public final class CommandSyntax {
     static final String DRIVER_USAGE = "driver | driver DEV | driver DEV KIND [KEY VALUE...] | driver DEV set KEY VALUE...";
     static final String PKTGEN_USAGE = "pktgen start NAME dev DEV [KEY VALUE...] | pktgen show [NAME] | pktgen stop NAME|all | pktgen help";
     static final String CAPTURE_USAGE = "capture | capture DEV KIND file PATH [perQueue true] [KEY VALUE...]";
+    static final String SS_USAGE = "ss [-t] [-i] [-n] [-a|-l] (flags may be combined: ss -tin, ss -tan)";
     static final String RUN_USAGE = "run [DURATION] (e.g. run 10ms; without a duration the emulation runs freely until 'pause')";
 
     private CommandSyntax() {
     }
 
     /** A parsed command. */
-    public sealed interface Cmd permits Tc, IpShow, IpSet, Ethtool, Sysctl, Driver, Pktgen, Capture, Counters, Run, Pause, Help {
+    public sealed interface Cmd permits Tc, IpShow, IpSet, Ethtool, Sysctl, Driver, Pktgen, Capture, Counters, Ss, Run, Pause, Help {
         /** The device the command names, or null. */
         default String dev() {
             return null;
@@ -68,6 +69,13 @@ public final class CommandSyntax {
     /** {@code counters}. */
     public record Counters() implements Cmd { }
 
+    /**
+     * {@code ss}: TCP sockets of the host; {@code info} adds the tcp_info line ({@code -i}),
+     * {@code all} lists every state ({@code -a}), {@code listening} only listeners ({@code -l});
+     * neither: connected sockets (not LISTEN, SYN-RECV, TIME-WAIT or closed), as iproute2.
+     */
+    public record Ss(boolean info, boolean all, boolean listening) implements Cmd { }
+
     /** {@code run [DURATION]}; nanos null runs freely. */
     public record Run(Long nanos) implements Cmd { }
 
@@ -88,6 +96,7 @@ public final class CommandSyntax {
                 PKTGEN_USAGE.replace(" | ", "\n"),
                 CAPTURE_USAGE.replace(" | ", "\n"),
                 "counters",
+                SS_USAGE,
                 RUN_USAGE,
                 "pause",
                 "help");
@@ -109,6 +118,7 @@ public final class CommandSyntax {
             case "counters":
                 if (!a.isEmpty()) throw new IllegalArgumentException("counters takes no arguments, got '" + String.join(" ", a) + "'");
                 return new Counters();
+            case "ss": return ss(a);
             case "run":
                 if (a.size() > 1) throw new IllegalArgumentException("usage: " + RUN_USAGE);
                 if (a.isEmpty()) return new Run(null);
@@ -235,6 +245,32 @@ public final class CommandSyntax {
             default:
                 throw new IllegalArgumentException("ip link: unknown verb '" + verb + "'; accepted: show, set; usage: " + IP_USAGE);
         }
+    }
+
+    private static Cmd ss(List<String> a) {
+        boolean info = false, all = false, listening = false;
+        for (String w : a) {
+            if (!w.startsWith("-") || w.length() < 2) {
+                throw new IllegalArgumentException("ss: filters are not supported, got '" + w + "'; usage: " + SS_USAGE);
+            }
+            if (w.equals("--tcp")) continue;
+            if (w.equals("--info")) { info = true; continue; }
+            if (w.equals("--numeric")) continue;
+            if (w.equals("--all")) { all = true; continue; }
+            if (w.equals("--listening")) { listening = true; continue; }
+            for (int i = 1; i < w.length(); i++) {
+                switch (w.charAt(i)) {
+                    case 't': case 'n': break;
+                    case 'i': info = true; break;
+                    case 'a': all = true; break;
+                    case 'l': listening = true; break;
+                    default:
+                        throw new IllegalArgumentException("ss: unknown option '" + w.charAt(i) + "' in '" + w
+                                + "'; accepted: -t (TCP, the only kind), -i (tcp_info), -n (numeric, always), -a (all states), -l (listening); usage: " + SS_USAGE);
+                }
+            }
+        }
+        return new Ss(info, all, listening);
     }
 
     private static Cmd ethtool(List<String> a) {

@@ -10,6 +10,7 @@ import org.nicemu.api.emu.Emulations;
 import org.nicemu.api.emu.PktgenService;
 import org.nicemu.api.emu.ScenarioRunner;
 import org.nicemu.api.nic.NicPortFactory;
+import org.nicemu.api.sock.SocketLayer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -20,8 +21,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 /**
  * The DS component behind the {@link Commands} and {@link ScenarioRunner} services. One component
  * provides both, so that generators a scenario starts are visible to {@code pktgen show} and the
- * run summary lists generators started by timed actions. Port factories and pktgen are tracked
- * dynamically (captured when bound, never looked up from the loop).
+ * run summary lists generators started by timed actions. Port factories, pktgen and the socket
+ * layer (for scenario flows) are tracked dynamically (captured when bound, never looked up from the loop).
  */
 @Component(service = {Commands.class, ScenarioRunner.class})
 public final class NicemuServices implements Commands, ScenarioRunner {
@@ -30,6 +31,10 @@ public final class NicemuServices implements Commands, ScenarioRunner {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile PktgenService pktgen;
+
+    /** Optional: scenarios with flows need it; without it everything else works. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile SocketLayer sockets;
 
     private final PortFactories ports = new PortFactories();
     private CommandEngine engine;
@@ -42,7 +47,7 @@ public final class NicemuServices implements Commands, ScenarioRunner {
     @Activate
     void activate() {
         engine = new CommandEngine(emulations, () -> pktgen, ports);
-        scenarios = new ScenarioEngine(emulations, engine, () -> pktgen);
+        scenarios = new ScenarioEngine(emulations, engine, () -> pktgen, () -> sockets);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, unbind = "removePort")

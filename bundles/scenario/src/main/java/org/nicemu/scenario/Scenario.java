@@ -12,7 +12,7 @@ import org.nicemu.api.nic.NicConfig;
  * errors found later (when building the emulation) can still name it.
  */
 public record Scenario(String name, long seed, boolean virtualTime, long durationNanos, String duration,
-        List<HostDef> hosts, List<WireDef> wires, List<GeneratorDef> generators, List<ActionDef> actions) {
+        List<HostDef> hosts, List<WireDef> wires, List<GeneratorDef> generators, List<ActionDef> actions, List<FlowDef> flows) {
 
     /** One host. */
     public record HostDef(String path, String name, int cpus, Map<String, String> sysctl, List<DeviceDef> devices) {
@@ -52,6 +52,18 @@ public record Scenario(String name, long seed, boolean virtualTime, long duratio
 
     /** One timed action: {@code cmd} runs on {@code host} at emulated time {@code atNanos}. */
     public record ActionDef(String path, long atNanos, String at, String host, String cmd) {
+    }
+
+    /**
+     * One application flow (docs/scenario.md, "Flows"): {@code kind} "bulk" (a bulk sender on
+     * {@code from}, a sink on {@code to}) or "request-response" (a client on {@code from}, an
+     * echo-style responder on {@code to}). {@code dst}: the address the client connects to (int
+     * bits), {@code port}; {@code bytes} for bulk; {@code requestBytes}, {@code responseBytes},
+     * {@code transactions} for request-response; null options are left at the stack's default.
+     */
+    public record FlowDef(String path, String name, String kind, String from, String to, int dst, int port, long bytes,
+            int requestBytes, int responseBytes, int transactions, String cc, Boolean noDelay, Integer sndbuf, Integer mss,
+            int chunk, int cpu, int serverCpu, long startNanos, String start, long seed) {
     }
 
     /** The host with that name, or null. */

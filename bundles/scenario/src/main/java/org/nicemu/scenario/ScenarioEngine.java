@@ -26,7 +26,14 @@ import org.nicemu.api.emu.QdiscInfo;
 import org.nicemu.api.exec.Timer;
 import org.nicemu.api.nic.NicPort;
 import org.nicemu.api.stats.DropReason;
+import org.nicemu.api.sock.SocketLayer;
 import org.nicemu.api.stats.QdiscStats;
+import org.nicemu.apps.BulkSender;
+import org.nicemu.apps.FlowResult;
+import org.nicemu.apps.RequestResponse;
+import org.nicemu.apps.Sink;
+import org.nicemu.apps.SocketApp;
+import org.nicemu.apps.TcpOptions;
 import org.nicemu.scenario.CommandSyntax.Cmd;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -51,6 +58,7 @@ final class ScenarioEngine {
     private final Emulations emulations;
     private final CommandEngine commands;
     private final Supplier<PktgenService> pktgen;
+    private final Supplier<SocketLayer> sockets;
 
     /** What happened to one timed action. */
     static final class ActionResult {
@@ -63,13 +71,23 @@ final class ScenarioEngine {
         ActionResult(Scenario.ActionDef def) { this.def = def; }
     }
 
-    /** A loaded scenario: its emulation and the record of its actions. */
-    record Loaded(Scenario scenario, Emulation emu, List<ActionResult> actions) { }
+    /** One flow's applications: the client (bulk sender or request-response client) and its server. */
+    record FlowRun(Scenario.FlowDef def, SocketApp client, Sink server) {
+        boolean done() {
+            return client.done() && server.done();
+        }
+    }
 
-    ScenarioEngine(Emulations emulations, CommandEngine commands, Supplier<PktgenService> pktgen) {
+    /** A loaded scenario: its emulation, the record of its actions and its flows. */
+    record Loaded(Scenario scenario, Emulation emu, List<ActionResult> actions, List<FlowRun> flows) { }
+
+    static final String NO_SOCKET_LAYER = "scenario uses flows but no socket layer is active (bundle org.nicemu.socket, with a TCP transport)";
+
+    ScenarioEngine(Emulations emulations, CommandEngine commands, Supplier<PktgenService> pktgen, Supplier<SocketLayer> sockets) {
         this.emulations = emulations;
         this.commands = commands;
         this.pktgen = pktgen;
+        this.sockets = sockets;
     }
 
     // ---------------------------------------------------------------- load
@@ -89,8 +107,9 @@ final class ScenarioEngine {
         }
         Emulation emu = emulations.create(emuName, sc.seed(), sc.virtualTime());
         try {
-            List<ActionResult> results = build(sc, emu, outDir, log);
-            return new Loaded(sc, emu, results);
+            List<FlowRun> flows = new ArrayList<>();
+            List<ActionResult> results = build(sc, emu, outDir, log, flows);
+            return new Loaded(sc, emu, results, flows);
         } catch (RuntimeException e) {
             commands.forget(emu);
             emu.close();
@@ -98,7 +117,7 @@ final class ScenarioEngine {
         }
     }
 
-    private List<ActionResult> build(Scenario sc, Emulation emu, Path outDir, PrintStream log) {
+    private List<ActionResult> build(Scenario sc, Emulation emu, Path outDir, PrintStream log, List<FlowRun> flows) {
         for (Scenario.HostDef hd : sc.hosts()) {
             Host host = at(hd.path(), () -> emu.addHost(hd.name(), hd.cpus()));
             CommandEngine.onLoop(emu, () -> {
@@ -157,9 +176,38 @@ final class ScenarioEngine {
                 Timer t = emu.loop().newTimer("scenario action " + (i++) + " " + a.cmd(), () -> runAction(emu, r, log));
                 t.arm(a.atNanos());
             }
+            for (Scenario.FlowDef f : sc.flows()) flows.add(at(f.path(), () -> flow(emu, f, log)));
             return null;
         });
         return results;
+    }
+
+    /**
+     * Starts a flow's server now (it listens from time 0) and arms its client at the flow's start
+     * time. Loop thread.
+     */
+    private FlowRun flow(Emulation emu, Scenario.FlowDef f, PrintStream log) {
+        SocketLayer layer = sockets.get();
+        if (layer == null) throw new IllegalArgumentException(NO_SOCKET_LAYER);
+        Host from = emu.host(f.from()), to = emu.host(f.to());
+        TcpOptions opts = new TcpOptions(f.cc(), f.noDelay(), f.sndbuf(), f.mss());
+        Sink server = new Sink(layer, to, f.name() + "-server", f.serverCpu(), 0, f.port()).maxConnections(1).kind(f.kind());
+        SocketApp client;
+        if (f.kind().equals("bulk")) {
+            server.verify(f.seed());
+            client = new BulkSender(layer, from, f.name(), f.cpu(), f.dst(), f.port(), f.bytes(), f.seed()).chunk(f.chunk()).options(opts);
+        } else {
+            server.respond(f.requestBytes(), f.responseBytes(), ~f.seed());
+            client = new RequestResponse(layer, from, f.name(), f.cpu(), f.dst(), f.port(), f.requestBytes(), f.responseBytes(),
+                    f.transactions(), f.seed(), ~f.seed()).options(opts);
+        }
+        if (log != null) {
+            client.onDone(() -> log.println("nicemu: " + Units.formatTime(emu.loop().now()) + " flow " + f.name() + " "
+                    + (client.error() == null ? "done" : "FAILED: " + client.error())));
+        }
+        server.start();
+        emu.loop().newTimer("scenario flow " + f.name(), client::start).arm(f.startNanos());
+        return new FlowRun(f, client, server);
     }
 
     /**
@@ -280,6 +328,7 @@ final class ScenarioEngine {
             }
         }
         if (needPktgen && pktgen.get() == null) return "generators: pktgen is not available (bundle org.nicemu.pktgen is not active)";
+        if (!sc.flows().isEmpty() && sockets.get() == null) return "flows: " + NO_SOCKET_LAYER;
         return null;
     }
 
@@ -297,6 +346,7 @@ final class ScenarioEngine {
         Loaded l = load(sc, name, outDir, progress);
         Emulation emu = l.emu();
         Map<String, Object> summary;
+        List<String> flowProblems;
         boolean drained = false;
         try {
             long dur = sc.durationNanos();
@@ -327,11 +377,19 @@ final class ScenarioEngine {
                     long sent = CommandEngine.onLoop(emu, () -> sentFrames(emu));
                     progress.printf(Locale.ROOT, "nicemu: %3d%%  emulated %s of %s  frames sent %d  events %d  wall %.2fs%s%n",
                             drained ? 100 : k * 10, Units.formatTime(reached), sc.duration(), sent, emu.events(), (System.nanoTime() - wall0) / 1e9,
-                            drained ? "  (all generators done, queues drained)" : "");
+                            drained ? "  (all generators and flows done, queues drained)" : "");
                 }
             }
             boolean d = drained;
             summary = CommandEngine.onLoop(emu, () -> summarize(l, d));
+            flowProblems = CommandEngine.onLoop(emu, () -> {
+                List<String> p = new ArrayList<>();
+                for (FlowRun f : l.flows()) {
+                    String x = flowProblem(f, sc.duration());
+                    if (x != null) p.add(x);
+                }
+                return p;
+            });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             commands.forget(emu);
@@ -351,7 +409,7 @@ final class ScenarioEngine {
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + file + ": " + e.getMessage(), e);
         }
-        List<String> failed = new ArrayList<>();
+        List<String> failed = new ArrayList<>(flowProblems);
         for (ActionResult r : l.actions()) {
             if (r.error != null) failed.add("action at " + r.def.at() + " on " + r.def.host() + " '" + r.def.cmd() + "' failed: " + r.error);
         }
@@ -361,9 +419,10 @@ final class ScenarioEngine {
         return summary;
     }
 
-    /** True when every generator and every timed action is done. Loop thread. */
+    /** True when every generator, every flow and every timed action is done. Loop thread. */
     private boolean allDone(Loaded l) {
         for (ActionResult r : l.actions()) if (!r.done) return false;
+        for (FlowRun f : l.flows()) if (!f.done()) return false;
         for (CommandEngine.GenEntry g : commands.generators(l.emu())) if (!g.gen().done()) return false;
         return true;
     }
@@ -448,7 +507,7 @@ final class ScenarioEngine {
                 devs.add(dm);
 
                 sent += nicStats.getOrDefault("tx_packets", 0L);
-                dropped += txDropped;
+                dropped += stats.getOrDefault("tx_dropped_frames", txDropped);
                 for (Map.Entry<String, Long> e : txDrops.entrySet()) byReason.merge(e.getKey(), e.getValue(), Long::sum);
                 inQdiscs += stats.getOrDefault("qdisc_backlog_packets", 0L);
                 for (Map.Entry<String, Long> e : nicStats.entrySet()) {
@@ -490,6 +549,10 @@ final class ScenarioEngine {
         }
         s.put("actions", acts);
 
+        List<Object> flows = new ArrayList<>();
+        for (FlowRun f : l.flows()) flows.add(flowSummary(f));
+        s.put("flows", flows);
+
         Map<String, Object> check = new LinkedHashMap<>();
         long queued = inQdiscs + inRings;
         check.put("generated", generated);
@@ -502,12 +565,71 @@ final class ScenarioEngine {
         long stackOut = 0;
         for (Host h : emu.hosts()) {
             org.nicemu.api.inet.IpCounters c = h.inet().counters;
-            stackOut += c.arpRequestsOut + c.arpRepliesOut + c.outRequests + c.forwDatagrams - c.outDiscards - c.arpUnresolvedDrops;
+            stackOut += c.arpRequestsOut + c.arpRepliesOut + c.outFrames; // frames the IP layer handed to devices
         }
         check.put("stackOut", stackOut);
         check.put("balanced", generated + stackOut == sent + dropped + queued);
         s.put("check", check);
         return s;
+    }
+
+    /** One flow in summary.json: what was asked, what each side saw, and whether the bytes match. Loop thread. */
+    static Map<String, Object> flowSummary(FlowRun f) {
+        Scenario.FlowDef d = f.def();
+        FlowResult c = f.client().results().get(0);
+        List<FlowResult> srv = f.server().results();
+        FlowResult s = srv.get(0);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", d.name());
+        m.put("kind", d.kind());
+        m.put("from", d.from());
+        m.put("to", d.to());
+        m.put("dst", org.nicemu.api.wire.Ipv4Address.toString(d.dst()));
+        m.put("port", d.port());
+        m.put("cc", d.cc());
+        m.put("start", d.start());
+        m.put("seed", d.seed());
+        m.put("done", f.done());
+        String err = c.error() != null ? c.error() : s.error();
+        m.put("error", err);
+        if (d.kind().equals("bulk")) m.put("bytesRequested", d.bytes());
+        m.put("bytes", c.bytes());
+        m.put("bytesReceived", s.bytes());
+        m.put("sha256_sent", c.sha256());
+        m.put("sha256_received", s.sha256());
+        m.put("byte_exact", byteExact(f, c, s));
+        m.put("durationNanos", c.durationNs());
+        m.put("duration", c.durationNs() < 0 ? null : Units.formatTime(c.durationNs()));
+        m.put("goodputBps", c.goodputBps());
+        m.put("goodput", Units.formatRate(c.goodputBps()));
+        if (d.kind().equals("request-response")) {
+            for (String k : List.of("transactions", "latencyMinUs", "latencyAvgUs", "latencyMaxUs")) m.put(k, c.extra().get(k));
+        }
+        m.put("sender", c.toMap());
+        m.put("receiver", s.toMap());
+        return m;
+    }
+
+    /** Both sides finished without error and the receiver got exactly what the sender sent (both directions for request-response). */
+    static boolean byteExact(FlowRun f, FlowResult c, FlowResult s) {
+        if (!f.done() || c.error() != null || s.error() != null) return false;
+        if (c.bytes() != s.bytes() || !c.sha256().equals(s.sha256())) return false;
+        return !f.def().kind().equals("request-response") || c.extra().get("sha256Responses").equals(s.extra().get("sha256Responses"));
+    }
+
+    /** Why a flow counts as failed, or null. Loop thread. */
+    static String flowProblem(FlowRun f, String duration) {
+        FlowResult c = f.client().results().get(0);
+        FlowResult s = f.server().results().get(0);
+        String n = "flow " + f.def().name();
+        if (c.error() != null) return n + " failed: " + c.error();
+        if (s.error() != null) return n + " failed on the server (" + f.def().to() + "): " + s.error();
+        if (!f.done()) {
+            return n + " did not finish within the duration " + duration + " (sent " + c.bytes()
+                    + (f.def().kind().equals("bulk") ? " of " + f.def().bytes() : "") + " bytes)";
+        }
+        if (!byteExact(f, c, s)) return n + ": the bytes received differ from the bytes sent (sha256 " + c.sha256() + " sent, " + s.sha256() + " received)";
+        return null;
     }
 
     /** Drop reasons that only the receive path uses; {@code dev-ready} is used by both paths. */

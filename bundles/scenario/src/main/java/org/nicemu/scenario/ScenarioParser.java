@@ -65,7 +65,7 @@ public final class ScenarioParser {
     }
 
     private static Scenario parse(N root) {
-        root.object("name", "seed", "virtualTime", "duration", "hosts", "wires", "generators", "actions");
+        root.object("name", "seed", "virtualTime", "duration", "hosts", "wires", "generators", "actions", "flows");
         String name = root.get("name").string(null, NAME_PATTERN, "a name of 1-64 letters, digits, '_', '.', '-'");
         long seed = root.get("seed").longValue(1, Long.MIN_VALUE, Long.MAX_VALUE);
         boolean virtualTime = root.get("virtualTime").bool(true);
@@ -119,7 +119,81 @@ public final class ScenarioParser {
             actions.add(new Scenario.ActionDef(a.path, atNanos, at, hd.name(), cmd));
         }
         actions.sort(Comparator.comparingLong(Scenario.ActionDef::atNanos)); // stable: equal times keep file order
-        return new Scenario(name, seed, virtualTime, durationNanos, duration, List.copyOf(hosts), List.copyOf(wires), List.copyOf(gens), List.copyOf(actions));
+        List<Scenario.FlowDef> flows = flows(root.get("flows"), hosts, seed, durationNanos, duration);
+        return new Scenario(name, seed, virtualTime, durationNanos, duration, List.copyOf(hosts), List.copyOf(wires), List.copyOf(gens),
+                List.copyOf(actions), List.copyOf(flows));
+    }
+
+    /** Flow kinds and the fields only one kind takes. */
+    static final List<String> FLOW_KINDS = List.of("bulk", "request-response");
+
+    /** {@code flows[]}: TCP applications (docs/scenario.md, "Flows"). */
+    private static List<Scenario.FlowDef> flows(N flowsN, List<Scenario.HostDef> hosts, long seed, long durationNanos, String duration) {
+        List<Scenario.FlowDef> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        Map<String, String> listening = new HashMap<>(); // "host:port" -> path of the flow whose server listens there
+        List<N> nodes = flowsN.array(0);
+        for (int i = 0; i < nodes.size(); i++) {
+            N f = nodes.get(i);
+            f.object("name", "kind", "from", "to", "dst", "port", "bytes", "requestBytes", "responseBytes", "transactions", "cc",
+                    "nodelay", "sndbuf", "mss", "chunk", "cpu", "serverCpu", "start", "seed");
+            String name = f.get("name").string(null, NAME_PATTERN, "a flow name of 1-64 letters, digits, '_', '.', '-'");
+            if (!names.add(name)) throw f.get("name").bad("duplicate flow name '" + name + "'");
+            N kindN = f.get("kind");
+            String kind = kindN.string(null, null, "one of " + String.join(", ", FLOW_KINDS));
+            if (!FLOW_KINDS.contains(kind)) throw kindN.bad("unknown flow kind; accepted: " + String.join(", ", FLOW_KINDS));
+            boolean bulk = kind.equals("bulk");
+            for (String only : bulk ? List.of("requestBytes", "responseBytes", "transactions") : List.of("bytes", "chunk")) {
+                if (!f.get(only).missing()) throw f.get(only).bad("is not accepted for kind " + kind, false);
+            }
+            Scenario.HostDef from = hostRef(f.get("from"), hosts);
+            Scenario.HostDef to = hostRef(f.get("to"), hosts);
+            N dstN = f.get("dst");
+            int dst;
+            if (dstN.missing()) {
+                String first = null;
+                for (Scenario.DeviceDef d : to.devices()) if (first == null && !d.addresses().isEmpty()) first = d.addresses().get(0);
+                if (first == null) throw dstN.bad("is required: host " + to.name() + " has no device addresses to default to; give an IPv4 address such as \"198.18.0.2\"", false);
+                dst = Ipv4Address.parse(first.substring(0, first.indexOf('/')));
+            } else {
+                String a = dstN.string(null, null, "an IPv4 address such as \"198.18.0.2\"");
+                try {
+                    if (!a.matches("\\d{1,3}(\\.\\d{1,3}){3}")) throw new IllegalArgumentException();
+                    dst = Ipv4Address.parse(a);
+                } catch (IllegalArgumentException e) {
+                    throw dstN.bad("must be an IPv4 address such as \"198.18.0.2\"");
+                }
+            }
+            int port = (int) f.get("port").longValue(5001, 1, 65535);
+            String key = to.name() + ":" + port;
+            String prev = listening.putIfAbsent(key, f.path);
+            if (prev != null) throw f.get("port").bad("host " + to.name() + " already listens on port " + port + " for " + prev + "; give each flow its own port", false);
+            long bytes = bulk ? required(f.get("bytes"), 1, 1_000_000_000_000_000L, "payload bytes to send") : 0;
+            int req = bulk ? 0 : (int) f.get("requestBytes").longValue(1, 1, 1 << 24);
+            int resp = bulk ? 0 : (int) f.get("responseBytes").longValue(1, 0, 1 << 24);
+            int tx = bulk ? 0 : (int) f.get("transactions").longValue(1, 1, 100_000_000);
+            N ccN = f.get("cc");
+            String cc = ccN.missing() ? null : ccN.string(null, "[A-Za-z0-9_.-]{1,15}", "a congestion control name such as cubic or reno");
+            Boolean noDelay = f.get("nodelay").missing() ? null : f.get("nodelay").bool(false);
+            Integer sndbuf = f.get("sndbuf").missing() ? null : (int) f.get("sndbuf").longValue(0, 1, Integer.MAX_VALUE / 2);
+            Integer mss = f.get("mss").missing() ? null : (int) f.get("mss").longValue(0, 88, 65535);
+            int chunk = (int) f.get("chunk").longValue(65536, 1, 1 << 24);
+            int cpu = (int) f.get("cpu").longValue(0, 0, from.cpus() - 1);
+            int serverCpu = (int) f.get("serverCpu").longValue(0, 0, to.cpus() - 1);
+            N startN = f.get("start");
+            String start = startN.string("0ms", null, Units.TIME_FORMS);
+            long startNanos = startN.time(start);
+            if (startNanos > durationNanos) throw startN.bad("must not be later than the duration " + duration + ", got \"" + start + "\"", false);
+            long fseed = f.get("seed").longValue(seed * 1_000_003L + i + 1, Long.MIN_VALUE, Long.MAX_VALUE);
+            out.add(new Scenario.FlowDef(f.path, name, kind, from.name(), to.name(), dst, port, bytes, req, resp, tx, cc, noDelay, sndbuf, mss,
+                    chunk, cpu, serverCpu, startNanos, start, fseed));
+        }
+        return out;
+    }
+
+    private static long required(N n, long min, long max, String what) {
+        if (n.missing()) throw n.bad("is required: " + what + ", an integer " + min + ".." + max, false);
+        return n.longValue(0, min, max);
     }
 
     /** {@code wires[]}: ends as {@code "HOST:DEV"}, at most one wire per device. */

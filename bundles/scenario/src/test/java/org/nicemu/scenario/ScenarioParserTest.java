@@ -99,8 +99,10 @@ class ScenarioParserTest {
     void demoParsesAndDefaultsApply() throws IOException {
         Scenario demo = ScenarioParser.parse(DemoScenario.json());
         assertEquals("demo", demo.name());
-        assertEquals(4, demo.generators().size());
-        assertEquals(5, demo.actions().size());
+        assertEquals(0, demo.generators().size());
+        assertEquals(2, demo.hosts().size());
+        assertEquals(3, demo.flows().size());
+        assertEquals(4, demo.actions().size());
         Scenario s = ScenarioParser.parse("{\"name\":\"x\",\"hosts\":[{\"name\":\"h\",\"devices\":[{\"name\":\"eth0\"}]}]}");
         assertEquals(1, s.seed());
         assertTrue(s.virtualTime());
@@ -160,7 +162,7 @@ class ScenarioParserTest {
         assertTrue(error("").startsWith("scenario: empty input"));
         assertEquals("name: is required: a name of 1-64 letters, digits, '_', '.', '-'", error("{\"hosts\":[]}"));
         assertEquals("name: must be a name of 1-64 letters, digits, '_', '.', '-', got \"a b\"", error("{\"name\":\"a b\"}"));
-        assertEquals("hostz: unknown field; accepted here: name, seed, virtualTime, duration, hosts, wires, generators, actions", error("{\"name\":\"a\",\"hostz\":[]}"));
+        assertEquals("hostz: unknown field; accepted here: name, seed, virtualTime, duration, hosts, wires, generators, actions, flows", error("{\"name\":\"a\",\"hostz\":[]}"));
         assertEquals("seed: must be an integer, got \"1\"", error("{\"name\":\"a\",\"seed\":\"1\"}"));
         assertEquals("virtualTime: must be true or false, got 1", error("{\"name\":\"a\",\"virtualTime\":1}"));
         assertEquals("duration: must be a time with a unit s, ms, us or ns, e.g. 20ms, 1.5s, 400us, got \"20\"", error("{\"name\":\"a\",\"duration\":\"20\"}"));
@@ -194,8 +196,8 @@ class ScenarioParserTest {
                 error(base + "\"actions\":[{\"at\":\"20ms\",\"host\":\"h1\",\"cmd\":\"counters\"}]}"));
         assertEquals("actions[0].at: is required: a time with a unit s, ms, us or ns, e.g. 20ms, 1.5s, 400us",
                 error(base + "\"actions\":[{\"host\":\"h1\",\"cmd\":\"counters\"}]}"));
-        assertEquals("actions[0].cmd: unknown command 'ss'; accepted: tc, ip, ethtool, sysctl, driver, pktgen, capture, counters, run, pause, help",
-                error(base + "\"actions\":[{\"at\":\"1ms\",\"host\":\"h1\",\"cmd\":\"ss -ti\"}]}"));
+        assertEquals("actions[0].cmd: unknown command 'netstat'; accepted: tc, ip, ethtool, sysctl, driver, pktgen, capture, counters, ss, run, pause, help",
+                error(base + "\"actions\":[{\"at\":\"1ms\",\"host\":\"h1\",\"cmd\":\"netstat -t\"}]}"));
         assertTrue(error(base + "\"actions\":[{\"at\":\"1ms\",\"host\":\"h1\",\"cmd\":\"tc qdisc replace dev eth0 pfifo\"}]}")
                 .startsWith("actions[0].cmd: tc qdisc replace: missing 'root' or 'parent X:Y'"));
         assertEquals("actions[0].cmd: host h2 has no device 'eth0'; devices: (none)",

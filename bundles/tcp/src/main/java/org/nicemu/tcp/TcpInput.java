@@ -253,6 +253,7 @@ final class TcpInput {
                 int syn = (cbFlags(skb) & TcpHeader.SYN) != 0 ? 1 : 0;
                 int trim = ack - seq - syn;
                 if (trim > 0 && trim <= skb.len()) {
+                    a.skbUnclone(skb); // tcp_trim_head(): skb_unclone() first
                     skb.pskbTrimHead(trim);
                     tp.skWmemQueued -= trim;
                 }
@@ -634,8 +635,21 @@ final class TcpInput {
     /** tcp_event_data_recv(): receive MSS estimate (tcp_measure_rcv_mss()) and quick-ACK start. */
     static void tcpEventDataRecv(TcpSock tp, int len) {
         if (len >= tp.rcvMss) tp.rcvMss = Math.min(len, tp.advmss);
+        tcpGrowWindow(tp, len);
         if (tp.bytesReceived == len) tcpIncrQuickack(tp); // first data: quick ACKs during slow start
         tp.ackPending |= TcpSock.ICSK_ACK_SCHED;
+    }
+
+    /**
+     * tcp_grow_window(): while below the window clamp and the free buffer space, rcv_ssthresh (the
+     * cap on the advertised window) grows by max(2 rcv_mss, 2 len) per data segment.
+     */
+    static void tcpGrowWindow(TcpSock tp, int len) {
+        if (tp.rcvSsthresh >= tp.windowClamp) return;
+        int space = WindowMath.tcpSpace(tp.skRcvbuf, tp.skBacklogLen, tp.rmemAlloc, WindowMath.TCP_DEFAULT_SCALING_RATIO);
+        if (tp.rcvSsthresh >= space) return;
+        int incr = Math.max(2 * tp.rcvMss, 2 * len);
+        tp.rcvSsthresh += Math.min(tp.windowClamp - tp.rcvSsthresh, incr);
     }
 
     /** tcp_incr_quickack(): up to rcv_wnd / (2 rcv_mss) quick ACKs, at most TCP_MAX_QUICKACKS. */

@@ -476,6 +476,7 @@ final class TcpOutput {
         nskb.csumOffset = TcpHeader.CHECK;
         int mss = tcpCurrentMssFor(tp, optLen);
         if (payload > mss && !syn) nskb.setGso(mss, (payload + mss - 1) / mss, SkBuff.SKB_GSO_TCPV4);
+        else nskb.setGso(0, 0, 0); // tcp_set_skb_tso_segs(): one segment is not GSO (the skb may have been part of a TSO burst)
         nskb.hash = tp.txhash;
         nskb.l4Hash = true;
         nskb.senderCpu = tp.cpu;
@@ -559,7 +560,7 @@ final class TcpOutput {
         int ratio = WindowMath.TCP_DEFAULT_SCALING_RATIO;
         int free = WindowMath.tcpSpace(tp.skRcvbuf, tp.skBacklogLen, tp.rmemAlloc, ratio);
         int allowed = WindowMath.tcpFullSpace(tp.skRcvbuf, ratio);
-        return WindowMath.tcpSelectWindowRaw(tp.rcvMss, free, allowed, tp.windowClamp, Math.max(tp.rcvSsthresh, tp.windowClamp),
+        return WindowMath.tcpSelectWindowRaw(tp.rcvMss, free, allowed, tp.windowClamp, tp.rcvSsthresh,
                 tp.rcvWnd, tp.rcvWscale, false);
     }
 
@@ -711,6 +712,7 @@ final class TcpOutput {
         int syn = (flags & TcpHeader.SYN) != 0 ? 1 : 0;
         int dataLen = curLen - fin - syn;
         if (skb.len() > dataLen && dataLen >= 0) {
+            tp.host.allocator().skbUnclone(skb);
             skb.pskbTrimHead(skb.len() - dataLen);
             cbSetSeq(skb, s.seq());
         }

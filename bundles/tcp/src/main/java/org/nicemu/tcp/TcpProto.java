@@ -205,7 +205,7 @@ final class TcpProto implements Proto {
         tp.tstampOk = ns.tcpTimestamps; // provisional: what our SYN offers
         TcpOutput.tcpSyncMss(tp, mtu);
         int space = WindowMath.tcpFullSpace(tp.skRcvbuf, WindowMath.TCP_DEFAULT_SCALING_RATIO);
-        int mss = tp.advmss - (ns.tcpTimestamps ? TcpOptions.TCPOLEN_TSTAMP_ALIGNED : 0);
+        int mss = tp.advmss; // no ts_recent_stamp yet on a new connection: rounded to advmss (64240)
         WindowMath.InitialWindow w = WindowMath.tcpSelectInitialWindow(space, mss, tp.windowClamp, ns.tcpWindowScaling,
                 0, ns.tcpRmem[2], ns.tcpRmem[2], false);
         tp.rcvWnd = w.rcvWnd();

@@ -208,6 +208,7 @@ public final class TcpSock extends Sock implements TcpCcSock, SkbDestructor {
         SkBuff skb = (SkBuff) tag;
         SkBuff tail = host.allocator().allocSkbFclone(WindowMath.MAX_TCP_HEADER);
         tail.reserve(WindowMath.MAX_TCP_HEADER);
+        host.allocator().skbUnclone(skb); // a clone may still be in flight below TCP
         int seq = cbSeq(skb);
         int curLen = cbEndSeq(skb) - seq;
         // the scoreboard may have trimmed the head already (partial ACK): catch up first

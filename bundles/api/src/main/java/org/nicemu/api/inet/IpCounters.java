@@ -10,6 +10,11 @@ import java.util.Map;
 public final class IpCounters {
     public long inReceives, inHdrErrors, inAddrErrors, inUnknownProtos, inDiscards, inDelivers, inTruncatedPkts, inCsumErrors;
     public long outRequests, outDiscards, outNoRoutes, forwDatagrams;
+    /**
+     * IPv4 packets handed to a device, counted as the frames they become on the wire (a GSO packet
+     * counts its gso_segs). Not a Linux MIB field; the scenario runner balances frames with it.
+     */
+    public long outFrames;
     public long reasmTimeout, reasmReqds, reasmOks, reasmFails, fragOks, fragFails, fragCreates;
     public long icmpInMsgs, icmpInEchos, icmpInEchoReps, icmpInDestUnreachs, icmpInErrors;
     public long icmpOutMsgs, icmpOutEchos, icmpOutEchoReps, icmpOutDestUnreachs;

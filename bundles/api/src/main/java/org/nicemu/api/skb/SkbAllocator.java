@@ -283,6 +283,41 @@ public final class SkbAllocator {
         skb.dataLen -= moved;
     }
 
+    /**
+     * Mirrors {@code skb_unclone()} ({@code pskb_expand_head()} with no growth): when a clone shares
+     * this skb's data, the skb gets a private buffer and shared info (headroom and linear part
+     * copied, page frags referenced once more), so that changing its frags (split, trim) leaves the
+     * clone in flight untouched. The skb object stays the same. Returns false when nothing was shared.
+     */
+    public boolean skbUnclone(SkBuff skb) {
+        if (!skb.cloned || skb.shinfo.dataref <= 1) {
+            skb.cloned = false;
+            return false;
+        }
+        SkbSharedInfo old = skb.shinfo;
+        SkbSharedInfo si = freeShinfo.pollFirst();
+        if (si == null) si = new SkbSharedInfo();
+        si.nrFrags = 0;
+        si.gsoSize = old.gsoSize;
+        si.gsoSegs = old.gsoSegs;
+        si.gsoType = old.gsoType;
+        si.dataref = 1;
+        si.head = allocData(skb.end);
+        System.arraycopy(skb.head, 0, si.head, 0, skb.tail);
+        for (int i = 0; i < old.nrFrags; i++) {
+            SkbFrag f = old.frags[i];
+            f.page.refcount++;
+            si.frags[si.nrFrags++].set(f.page, f.offset, f.size);
+        }
+        old.dataref--;
+        skb.shinfo = si;
+        skb.head = si.head;
+        skb.cloned = false;
+        counters.skbCopy++;
+        copied(sitePskbCopy, skb.tail - skb.data);
+        return true;
+    }
+
     /** Mirrors {@code skb_copy()}: a private linear copy of headroom, linear data and all frags. */
     public SkBuff copy(SkBuff skb) {
         int headroom = skb.headroom();

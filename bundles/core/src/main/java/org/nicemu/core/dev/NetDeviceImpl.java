@@ -63,6 +63,8 @@ public final class NetDeviceImpl implements NetDevice, Device {
     final QdiscTree tree;
     final DropCounters drops = new DropCounters();
     long txPackets, txBytes, txDropped;
+    /** Wire frames the dropped skbs would have become (a GSO skb counts its segments). */
+    long txDroppedFrames;
     long rxPackets, rxBytes, rxDropped, rxNohandler;
     /** dev->dev_addr. */
     private final byte[] devAddr;
@@ -635,6 +637,7 @@ public final class NetDeviceImpl implements NetDevice, Device {
     void dropSkb(SkBuff skb, DropReason reason) {
         drops.add(reason, skb.len());
         txDropped++;
+        txDroppedFrames += skb.isGso() ? skb.gsoSegs() : 1;
         host.allocator().free(skb);
     }
 
@@ -1204,6 +1207,7 @@ public final class NetDeviceImpl implements NetDevice, Device {
         m.put("tx_packets", txPackets);
         m.put("tx_bytes", txBytes);
         m.put("tx_dropped", txDropped);
+        m.put("tx_dropped_frames", txDroppedFrames);
         m.put("rx_packets", rxPackets);
         m.put("rx_bytes", rxBytes);
         m.put("rx_dropped", rxDropped);

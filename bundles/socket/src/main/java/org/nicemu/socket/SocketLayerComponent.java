@@ -1,0 +1,113 @@
+package org.nicemu.socket;
+
+import static org.nicemu.api.sock.SockConst.AF_INET;
+import static org.nicemu.api.sock.SockConst.IPPROTO_TCP;
+import static org.nicemu.api.sock.SockConst.SOCK_STREAM;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.nicemu.api.emu.Host;
+import org.nicemu.api.exec.EmuTask;
+import org.nicemu.api.sock.Proto;
+import org.nicemu.api.sock.SecurityHook;
+import org.nicemu.api.sock.Sock;
+import org.nicemu.api.sock.Socket;
+import org.nicemu.api.sock.SocketLayer;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/**
+ * The socket layer service: mirrors net/socket.c {@code __sys_socket()} (with af_inet.c
+ * {@code inet_create()}) and keeps each host's open sockets (its file descriptor table). The
+ * {@link SecurityHook} services (the LSM hooks of {@code security_socket_sendmsg()}) are captured
+ * when DS binds them, so the loop never looks services up.
+ *
+ * <p>Thread use: every method runs on the loop thread of the host's emulation; the maps are
+ * concurrent only because several emulations (several loop threads) share this component.
+ */
+@Component(service = SocketLayer.class)
+public final class SocketLayerComponent implements SocketLayer {
+    private final List<SecurityHook> hooks = new CopyOnWriteArrayList<>();
+    private final Map<Host, List<SocketImpl>> sockets = new ConcurrentHashMap<>();
+    private final Map<EmuTask, TaskWaker> wakers = new ConcurrentHashMap<>();
+    private final AtomicBoolean faultLogged = new AtomicBoolean();
+
+    /** Binds an LSM hook (security_add_hooks()); called by DS on any thread. */
+    @Reference(service = SecurityHook.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, unbind = "removeSecurityHook")
+    public void addSecurityHook(SecurityHook hook) {
+        hooks.add(hook);
+    }
+
+    public void removeSecurityHook(SecurityHook hook) {
+        hooks.remove(hook);
+    }
+
+    /** The bound hooks, in bind order. */
+    List<SecurityHook> hooks() { return hooks; }
+
+    /**
+     * Mirrors net/socket.c __sys_socket() → sock_create() → inet_create(): only AF_INET stream
+     * sockets over TCP exist; the transport is the host's {@code struct proto} for IP protocol 6.
+     */
+    @Override
+    public Socket socket(Host host, EmuTask task, int family, int type, int protocol) {
+        if (host == null || task == null) throw new IllegalArgumentException("socket() needs a host and a task");
+        String supported = "supported: family AF_INET (2), type SOCK_STREAM (1), protocol 0 or IPPROTO_TCP (6)";
+        if (family != AF_INET) throw new IllegalArgumentException("address family " + family + " is not supported; " + supported);
+        if (type != SOCK_STREAM) throw new IllegalArgumentException("socket type " + type + " is not supported; " + supported);
+        if (protocol != 0 && protocol != IPPROTO_TCP) throw new IllegalArgumentException("protocol " + protocol + " is not supported; " + supported);
+        Proto proto = host.proto(IPPROTO_TCP);
+        if (proto == null) throw new IllegalStateException("host " + host.name() + " has no TCP (no net.proto=tcp service is active)");
+        Sock sk = proto.create(task.cpu());
+        sk.cpu = task.cpu();
+        return register(new SocketImpl(this, host, task, sk, SocketImpl.SS_UNCONNECTED));
+    }
+
+    @Override
+    public List<Socket> sockets(Host host) {
+        List<SocketImpl> l = sockets.get(host);
+        return l == null ? List.of() : List.copyOf(l);
+    }
+
+    /** Adds a new socket (from socket() or accept()) to its host's table. */
+    SocketImpl register(SocketImpl s) {
+        sockets.computeIfAbsent(s.host(), h -> new ArrayList<>()).add(s);
+        return s;
+    }
+
+    /** Removes a closed socket from its host's table; forgets its task's waker when idle and unused. */
+    void unregister(SocketImpl s) {
+        List<SocketImpl> l = sockets.get(s.host());
+        if (l == null) return;
+        l.remove(s);
+        boolean taskUsed = false;
+        for (SocketImpl o : l) if (o.task() == s.task()) taskUsed = true;
+        if (!taskUsed) {
+            TaskWaker w = wakers.get(s.task());
+            if (w != null && w.idle()) wakers.remove(s.task(), w);
+        }
+        if (l.isEmpty()) sockets.remove(s.host(), l);
+    }
+
+    /** The wait-queue entry of {@code task}, shared by all its sockets. */
+    TaskWaker waker(Host host, EmuTask task) {
+        return wakers.computeIfAbsent(task, t -> new TaskWaker(host.tasks(), host.loop(), t));
+    }
+
+    /** Logs the first failure of a transport, hook or application callback to System.err. */
+    void fault(String what, RuntimeException e) {
+        if (faultLogged.compareAndSet(false, true)) {
+            System.err.println("nicemu: socket layer: " + what + " failed (completing with -EFAULT; further faults are not logged): " + e);
+            StackTraceElement[] st = e.getStackTrace();
+            if (st.length > 0) System.err.println("\tat " + st[0]);
+        }
+    }
+}

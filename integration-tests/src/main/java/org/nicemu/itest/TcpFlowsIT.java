@@ -1,0 +1,87 @@
+package org.nicemu.itest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.nicemu.api.emu.ScenarioRunner;
+import org.nicemu.api.sock.SocketLayer;
+import org.nicemu.api.sock.TransportFactory;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.test.common.annotation.InjectService;
+
+/**
+ * Scenario flows over the real stack (apps → socket layer → TCP → IPv4 → NIC → wire): the
+ * two-host-tcp scenario (h1 → h2, 1 Gbit/s, 5 ms, 10,000,000 bytes with cubic) must deliver every
+ * byte (SHA-256 of sent = received), with clean captures on both sides. Runs as soon as a
+ * SocketLayer service and a TCP TransportFactory (net.proto, protocol 6) are in the test run.
+ */
+@EnabledIf("tcpStackPresent")
+class TcpFlowsIT {
+    static final String SCENARIO = """
+            {"name": "two-host-tcp-it", "seed": 1, "duration": "3s",
+             "hosts": [
+              {"name": "h1", "cpus": 2, "devices": [{"name": "eth0", "rate": "1gbit", "mac": "02:00:00:00:01:01",
+                "addresses": ["198.18.0.1/24"], "capture": [{"kind": "pcap", "file": "h1-eth0.pcap"}]}]},
+              {"name": "h2", "cpus": 2, "devices": [{"name": "eth0", "rate": "1gbit", "mac": "02:00:00:00:02:01",
+                "addresses": ["198.18.0.2/24"], "capture": [{"kind": "pcap", "file": "h2-eth0.pcap"}]}]}],
+             "wires": [{"name": "w1", "a": "h1:eth0", "b": "h2:eth0", "params": {"rate": "1gbit", "delay": "5ms"}}],
+             "flows": [
+              {"name": "bulk1", "kind": "bulk", "from": "h1", "to": "h2", "dst": "198.18.0.2", "port": 5001, "bytes": 10000000, "cc": "cubic"},
+              {"name": "rr1", "kind": "request-response", "from": "h2", "to": "h1", "dst": "198.18.0.1", "port": 6001,
+               "requestBytes": 100, "responseBytes": 2000, "transactions": 20, "nodelay": true, "cpu": 1}]}
+            """;
+
+    @InjectService(timeout = 10_000)
+    ScenarioRunner runner;
+
+    static boolean tcpStackPresent() {
+        BundleContext bc = FrameworkUtil.getBundle(TcpFlowsIT.class).getBundleContext();
+        try {
+            return bc.getServiceReference(SocketLayer.class) != null
+                    && !bc.getServiceReferences(TransportFactory.class, "(" + TransportFactory.KIND + "=tcp)").isEmpty();
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    @Test
+    void bulkAndRequestResponseAreByteExact() throws Exception {
+        Path dir = Files.createTempDirectory("nicemu-tcp-flows");
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        Map<String, Object> s = runner.run(SCENARIO, dir, new PrintStream(progress, true, StandardCharsets.UTF_8));
+        List<Map<String, Object>> flows = (List<Map<String, Object>>) s.get("flows");
+        assertEquals(2, flows.size());
+        Map<String, Object> bulk = flows.get(0);
+        System.out.println("tcp flows: bulk " + bulk.get("goodput") + " in " + bulk.get("duration") + ", rr latency avg "
+                + flows.get(1).get("latencyAvgUs") + " us");
+        for (Map<String, Object> f : flows) {
+            assertNull(f.get("error"), f.toString());
+            assertEquals(Boolean.TRUE, f.get("done"), f.toString());
+            assertEquals(Boolean.TRUE, f.get("byte_exact"), f.toString());
+            assertEquals(f.get("sha256_sent"), f.get("sha256_received"));
+        }
+        assertEquals(10_000_000L, ((Number) bulk.get("bytes")).longValue());
+        assertEquals(10_000_000L, ((Number) bulk.get("bytesReceived")).longValue());
+        long goodput = ((Number) bulk.get("goodputBps")).longValue();
+        assertTrue(goodput > 100_000_000L && goodput < 1_000_000_000L, "goodput below the 1 Gbit/s wire: " + goodput);
+        assertTrue(((Map<String, Object>) bulk.get("sender")).containsKey("tcpInfo"), "ss info of the sender at close");
+        assertEquals(20, ((Number) flows.get(1).get("transactions")).intValue());
+        for (String pcap : List.of("h1-eth0.pcap", "h2-eth0.pcap")) {
+            Tshark.Report r = Tshark.read(dir.resolve(pcap));
+            assertTrue(r.clean() && r.badTcp() == 0, pcap + ": " + r);
+        }
+    }
+}
