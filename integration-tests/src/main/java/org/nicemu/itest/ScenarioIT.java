@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -44,8 +45,16 @@ class ScenarioIT {
         Path pcap = a.resolve("h1-eth0.pcap");
         Tshark.Report r = Tshark.read(pcap);
         System.out.println("demo: tshark " + r);
-        assertEquals(((Number) check.get("sent")).longValue(), r.frames(), "pcap frames = NIC TX frames");
-        assertTrue(r.clean(), r.toString());
+        Map<String, Object> h1 = ((List<Map<String, Object>>) s.get("hosts")).get(0);
+        Map<String, Object> eth0 = ((List<Map<String, Object>>) h1.get("devices")).get(0);
+        Map<String, Object> eth = (Map<String, Object>) eth0.get("ethtool");
+        long h1Frames = ((Number) eth.get("tx_packets")).longValue() + ((Number) eth.get("rx_packets")).longValue();
+        assertEquals(h1Frames, r.frames(), "h1's pcap = what h1's NIC sent + what it received");
+        assertTrue(r.clean() && r.badTcp() == 0, r.toString());
+        List<Map<String, Object>> flows = (List<Map<String, Object>>) s.get("flows");
+        assertEquals(3, flows.size());
+        for (Map<String, Object> f : flows) assertEquals(Boolean.TRUE, f.get("byte_exact"), f.toString());
+        assertTrue(Tshark.read(a.resolve("h2-eth0.pcap")).clean());
 
         runner.run(runner.demoScenario(), b, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         MessageDigest md = MessageDigest.getInstance("SHA-256");

@@ -23,38 +23,18 @@ final class Tshark {
     }
 
     /**
-     * The payload heuristics over TCP and UDP ({@code tshark -G heuristic-decodes}), to be disabled:
-     * the emulator's streams are pseudo-random bytes, in which heuristic dissectors (Thrift, ...)
-     * "find" their protocol and then report it malformed. Frame, IP and TCP/UDP checks stay on.
+     * Decode every TCP and UDP payload as plain data: the emulator's streams are pseudo-random
+     * bytes, in which port-based and heuristic dissectors (Gryphon on 7000, Thrift, ...) would
+     * "find" their protocol and report it malformed. Frame, IP and TCP/UDP checks stay on.
      */
-    static synchronized List<String> heuristicsOff() throws IOException, InterruptedException {
-        if (heuristics != null) return heuristics;
-        Process p = new ProcessBuilder("tshark", "-G", "heuristic-decodes").redirectErrorStream(false).start();
-        List<String> args = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                String[] f = line.split("\t");
-                if (f.length >= 2 && (f[0].equals("tcp") || f[0].equals("udp"))) {
-                    args.add("--disable-heuristic");
-                    args.add(f[1]);
-                }
-            }
-        }
-        p.getErrorStream().readAllBytes();
-        p.waitFor();
-        heuristics = args;
-        return args;
-    }
-
-    private static List<String> heuristics;
+    static final List<String> PAYLOAD_AS_DATA = List.of("-d", "tcp.port==1-65535,data", "-d", "udp.port==1-65535,data");
 
     static Report read(Path capture) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("tshark", "-r", capture.toString(), "-n",
                 "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE",
                 "-T", "fields", "-E", "separator=|", "-e", "frame.number", "-e", "_ws.malformed",
                 "-e", "ip.checksum.status", "-e", "udp.checksum.status", "-e", "tcp.checksum.status", "-e", "udp.srcport"));
-        cmd.addAll(heuristicsOff());
+        cmd.addAll(PAYLOAD_AS_DATA);
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(false).start();

@@ -48,7 +48,8 @@ public final class Main implements Callable<Integer> {
     static final String USAGE = String.join("\n",
             "usage: nicemu COMMAND [ARGS]",
             "  demo [--out DIR]                     run the embedded demo scenario (pcaps and summary.json in DIR, default " + DEFAULT_OUT + ")",
-            "  run SCENARIO.json [--out DIR]        run a scenario file (docs/scenario.md); progress on stderr",
+            "  run SCENARIO.json [--out DIR] [--repeat N]  run a scenario file (docs/scenario.md); progress on stderr;",
+            "                                       --repeat runs it N times in this JVM (benchmarks: later runs are warmed up)",
             "  shell [SCENARIO.json] [--out DIR]    load the scenario (if given) and keep the Gogo shell open (docs/shell.md)",
             "  help                                 this text",
             "exit codes: 0 success, 2 usage error or bad scenario, 1 runtime failure");
@@ -137,9 +138,20 @@ public final class Main implements Callable<Integer> {
                     return runScenario(runner.demoScenario(), "demo", outDir);
                 }
                 case "run": {
+                    int repeat = repeatOption(rest);
                     Path outDir = outOption(rest);
                     if (rest.size() != 1) return usage("run needs exactly one SCENARIO.json" + (rest.isEmpty() ? "" : ", got " + rest));
-                    return runScenario(read(rest.get(0)), rest.get(0), outDir);
+                    String json = read(rest.get(0));
+                    int rc = 0;
+                    for (int i = 1; i <= repeat && rc == 0; i++) {
+                        long t0 = System.nanoTime();
+                        rc = runScenario(json, rest.get(0), outDir);
+                        if (repeat > 1) {
+                            out.printf("nicemu: run %d of %d: %d ms wall (whole run incl. setup and pcap close), peak heap %d MiB%n", i, repeat,
+                                    (System.nanoTime() - t0) / 1_000_000, peakHeapBytes() >> 20);
+                        }
+                    }
+                    return rc;
                 }
                 case "shell": {
                     Path outDir = outOption(rest);
@@ -168,6 +180,41 @@ public final class Main implements Callable<Integer> {
         return 2;
     }
 
+    /** Removes {@code --repeat N} from {@code rest}; 1 if absent. */
+    static int repeatOption(List<String> rest) {
+        for (int i = 0; i < rest.size(); i++) {
+            String w = rest.get(i);
+            String v = null;
+            if (w.equals("--repeat")) {
+                if (i + 1 >= rest.size()) throw new IllegalArgumentException("--repeat needs a count 1..100");
+                v = rest.remove(i + 1);
+                rest.remove(i);
+            } else if (w.startsWith("--repeat=")) {
+                v = w.substring("--repeat=".length());
+                rest.remove(i);
+            }
+            if (v != null) {
+                try {
+                    int n = Integer.parseInt(v);
+                    if (n >= 1 && n <= 100) return n;
+                } catch (NumberFormatException e) {
+                    // fall through
+                }
+                throw new IllegalArgumentException("--repeat needs a count 1..100, got '" + v + "'");
+            }
+        }
+        return 1;
+    }
+
+    /** The highest heap use the JVM has seen (sum of the heap pools' peaks). */
+    static long peakHeapBytes() {
+        long peak = 0;
+        for (java.lang.management.MemoryPoolMXBean p : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == java.lang.management.MemoryType.HEAP && p.getPeakUsage() != null) peak += p.getPeakUsage().getUsed();
+        }
+        return peak;
+    }
+
     /** Removes {@code --out DIR} (or {@code --out=DIR}) from {@code rest}; the default folder if absent. */
     static Path outOption(List<String> rest) {
         String dir = null;
@@ -183,7 +230,7 @@ public final class Main implements Callable<Integer> {
                 rest.remove(i);
                 i--;
             } else if (w.startsWith("-")) {
-                throw new IllegalArgumentException("unknown option '" + w + "'; accepted: --out DIR");
+                throw new IllegalArgumentException("unknown option '" + w + "'; accepted: --out DIR (and --repeat N for run)");
             }
         }
         try {

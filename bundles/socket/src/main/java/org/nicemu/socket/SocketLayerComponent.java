@@ -97,6 +97,50 @@ public final class SocketLayerComponent implements SocketLayer {
         if (l.isEmpty()) sockets.remove(s.host(), l);
     }
 
+    /**
+     * The socket layer bundle is stopping (DESIGN §6: layer bundles with connection state abort
+     * their connections cleanly): every open socket is aborted on its host's loop (RST to the peer,
+     * pending calls complete with ECONNABORTED) before this returns.
+     */
+    @org.osgi.service.component.annotations.Deactivate
+    void deactivate() {
+        for (Map.Entry<Host, List<SocketImpl>> e : sockets.entrySet()) {
+            Host h = e.getKey();
+            List<SocketImpl> open = List.copyOf(e.getValue());
+            Runnable abort = () -> {
+                for (SocketImpl s : open) {
+                    try {
+                        s.sk().proto().abort(s.sk(), org.nicemu.api.sock.SockConst.ECONNABORTED);
+                    } catch (RuntimeException ex) {
+                        fault("abort on deactivate", ex);
+                    }
+                }
+            };
+            if (h.loop().inLoop()) {
+                abort.run();
+                continue;
+            }
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+            h.loop().post(() -> {
+                try {
+                    abort.run();
+                } finally {
+                    done.countDown();
+                }
+            });
+            try {
+                if (!done.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                    System.err.println("nicemu: socket layer: the loop of host " + h.name() + " did not answer in 5 s; its sockets were not aborted");
+                }
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        sockets.clear();
+        wakers.clear();
+    }
+
     /** The wait-queue entry of {@code task}, shared by all its sockets. */
     TaskWaker waker(Host host, EmuTask task) {
         return wakers.computeIfAbsent(task, t -> new TaskWaker(host.tasks(), host.loop(), t));

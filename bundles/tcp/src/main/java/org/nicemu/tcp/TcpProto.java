@@ -484,6 +484,7 @@ final class TcpProto implements Proto {
     /** tcp_done(): CLOSED: timers off, unhashed, queues freed, congestion control released. */
     void tcpDone(TcpSock tp) {
         if (tp.skState == SockConst.TCP_SYN_RECV && tp.parent != null) tp.parent.synQueueLen--;
+        if (tp.skState == SockConst.TCP_SYN_SENT || tp.skState == SockConst.TCP_SYN_RECV) mib.attemptFails++; // TCP_MIB_ATTEMPTFAILS
         tp.skState = SockConst.TCP_CLOSE;
         tp.skShutdown = SockConst.SHUTDOWN_MASK;
         tp.retransmitTimer.cancel();
@@ -898,7 +899,7 @@ final class TcpProto implements Proto {
                 tp.rtt.mdevUs() >> 2, tp.minRttUs(), tp.mssCache, tp.advmss, tp.sndCwnd, tp.sndSsthresh,
                 tp.bytesSent, tp.bytesRetrans, tp.bytesAcked, tp.bytesReceived, tp.segsOut, tp.segsIn, tp.dataSegsOut,
                 tp.dataSegsIn, tp.sb.retransOut(), tp.totalRetrans, tp.sb.lostOut(), tp.sb.sackedOut(), tp.packetsOut(),
-                tp.pacingRate * 8, 0, tp.skRcvbuf, tp.sndWnd, tp.rcvWnd, tp.caState, tp.rtt.backoff(),
+                tp.pacingRate * 8, 0, tp.rcvqSpace, tp.sndWnd, tp.rcvWnd, tp.caState, tp.rtt.backoff(),
                 tp.skState == SockConst.TCP_LISTEN ? tp.maxAckBacklog : Math.max(0, TcpSeq.distance(tp.sndUna, tp.writeSeq) - (tp.finQueued && tp.sndUna != tp.writeSeq ? 1 : 0)),
                 tp.skState == SockConst.TCP_LISTEN ? tp.acceptQueue.size() : Math.max(0, TcpSeq.distance(tp.copiedSeq, tp.rcvNxt) - (tp.finRcvd ? 1 : 0)));
     }

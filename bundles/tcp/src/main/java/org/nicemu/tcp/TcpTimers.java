@@ -23,7 +23,7 @@ final class TcpTimers {
             }
             return;
         }
-        long rto = tp.rtt.rtoBackoffUs(RttEstimator.TCP_RTO_MAX_US);
+        long rto = Math.min(tp.rtt.rtoUs(), RttEstimator.TCP_RTO_MAX_US); // icsk_rto, already backed off
         tp.icskPending = TcpSock.ICSK_TIME_RETRANS;
         tp.retransmitTimer.arm(tp.nowNs() + rto * 1000);
     }
@@ -72,7 +72,7 @@ final class TcpTimers {
         }
         tp.retransmits++;
         tp.rtt.tcpRetransmitTimerBackoff(synSent, tp.retransmits);
-        long rto = tp.rtt.rtoBackoffUs(RttEstimator.TCP_RTO_MAX_US);
+        long rto = Math.min(tp.rtt.rtoUs(), RttEstimator.TCP_RTO_MAX_US); // icsk_rto was doubled just now
         tp.icskPending = TcpSock.ICSK_TIME_RETRANS;
         tp.retransmitTimer.arm(tp.nowNs() + rto * 1000);
     }
