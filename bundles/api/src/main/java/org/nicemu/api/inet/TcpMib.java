@@ -10,6 +10,8 @@ public final class TcpMib {
     /** Drops by reason in tcp_v4_rcv(): too short / bad data offset, no socket, bad state, backlog full. */
     public long dropTruncated, dropBadOffset, dropNoSocket, dropBadChecksum, dropBacklog, dropListenOverflow,
             dropOldAck, dropOutOfWindow, dropBadRst, dropBadSyn, dropNotAcceptable;
+    /** Segments without ACK in a synchronized state (tcp_rcv_established()/tcp_rcv_state_process() discard them). */
+    public long dropNoAck;
     public long delayedAcks, quickAcks, hpHits, pureAcks, ofoQueue, ofoDrop, sackRecovery, renoRecovery,
             fastRetrans, timeouts, lossProbes, spuriousRtos, dsackRecv, dsackSent, sackReneging,
             windowProbes, tsqThrottled, synRetrans, abortOnData, abortOnClose, twRecycled, zeroWindowAdv,
@@ -18,6 +20,6 @@ public final class TcpMib {
     /** Sum of the drop counters. */
     public long drops() {
         return dropTruncated + dropBadOffset + dropNoSocket + dropBadChecksum + dropBacklog + dropListenOverflow
-                + dropOldAck + dropOutOfWindow + dropBadRst + dropBadSyn + dropNotAcceptable + ofoDrop;
+                + dropOldAck + dropOutOfWindow + dropBadRst + dropBadSyn + dropNotAcceptable + dropNoAck + ofoDrop;
     }
 }

@@ -162,7 +162,7 @@ public final class Gso {
      * and, if skb.ipSummed is CHECKSUM_PARTIAL, completes the checksum in the copy with
      * skb_checksum_help() semantics: the ones'-complement sum from csumStart to the end (which includes
      * the pseudo-header sum the stack seeded into the field, see {@link TcpHeader#setPartialChecksum}),
-     * folded, 0 sent as 0xffff, stored at csumStart + csumOffset. The skb is not modified, so this is
+     * folded (0 sent as 0xffff for UDP only, see {@link #mangle}), stored at csumStart + csumOffset. The skb is not modified, so this is
      * safe on clones whose data is shared (the NIC's TX checksum offload).
      *
      * @return bytes written (skb.len()), or {@link #EINVAL} for a GSO skb or csumStart/csumOffset outside
@@ -183,14 +183,14 @@ public final class Gso {
         if (!skb.copyBits(0, out, outOff, len)) return EINVAL;
         if (partial) {
             int c = InetChecksum.fold(InetChecksum.partial(out, outOff + start, len - start, 0));
-            Bytes.put16(out, outOff + field, c == 0 ? InetChecksum.CSUM_MANGLED_0 : c);
+            Bytes.put16(out, outOff + field, mangle(c, skb.csumOffset));
         }
         return len;
     }
 
     /**
      * Mirrors {@code skb_checksum_help()}: completes a CHECKSUM_PARTIAL skb's checksum in place (sum
-     * from csumStart to the end across linear part and frags, folded, 0 stored as 0xffff, at
+     * from csumStart to the end across linear part and frags, folded (0 as 0xffff for UDP only), at
      * csumStart + csumOffset) and sets ipSummed to CHECKSUM_NONE. A CHECKSUM_COMPLETE skb just becomes
      * CHECKSUM_NONE; other non-partial skbs are left alone; these return true.
      *
@@ -200,6 +200,17 @@ public final class Gso {
      * skb_ensure_writable(), the caller copies the skb first (e.g. {@code SkbAllocator.pskbCopy}) and
      * retries.
      */
+    /**
+     * A computed checksum of 0x0000 is sent as 0xffff only for UDP (csum_offset 6), where 0 means
+     * "no checksum". For TCP the folded value is written as is, as checksum-offload hardware does;
+     * Linux's software skb_checksum_help() mangles it for every protocol, which tshark reports as a
+     * bad TCP checksum (one segment in 65,536), so the emulator keeps 0x0000 there. Receivers accept
+     * both (they verify by summing).
+     */
+    static int mangle(int c, int csumOffset) {
+        return c == 0 && csumOffset == UdpHeader.CHECK ? InetChecksum.CSUM_MANGLED_0 : c;
+    }
+
     public static boolean checksumHelp(SkBuff skb) {
         if (skb.ipSummed == SkBuff.CHECKSUM_COMPLETE) {
             skb.ipSummed = SkBuff.CHECKSUM_NONE;
@@ -214,7 +225,7 @@ public final class Gso {
         if (field > hl - 2) return false;
         if (skb.dataShared()) return false;
         int c = InetChecksum.fold(InetChecksum.skbChecksum(skb, start, skb.len() - start, 0));
-        Bytes.put16(skb.head(), skb.dataOffset() + field, c == 0 ? InetChecksum.CSUM_MANGLED_0 : c);
+        Bytes.put16(skb.head(), skb.dataOffset() + field, mangle(c, skb.csumOffset));
         skb.ipSummed = SkBuff.CHECKSUM_NONE;
         return true;
     }
