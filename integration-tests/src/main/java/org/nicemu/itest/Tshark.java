@@ -27,7 +27,8 @@ final class Tshark {
      * bytes, in which port-based and heuristic dissectors (Gryphon on 7000, Thrift, ...) would
      * "find" their protocol and report it malformed. Frame, IP and TCP/UDP checks stay on.
      */
-    static final List<String> PAYLOAD_AS_DATA = List.of("-d", "tcp.port==1-65535,data", "-d", "udp.port==1-65535,data");
+    static final List<String> PAYLOAD_AS_DATA = List.of("-d", "tcp.port==1-65535,data", "-d", "udp.port==1-65535,data",
+            "-o", "tcp.desegment_tcp_streams:FALSE"); // per-frame checks; reassembling 200 MB streams takes minutes
 
     static Report read(Path capture) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("tshark", "-r", capture.toString(), "-n",

@@ -106,6 +106,7 @@ public final class SocketLayerComponent implements SocketLayer {
     void deactivate() {
         for (Map.Entry<Host, List<SocketImpl>> e : sockets.entrySet()) {
             Host h = e.getKey();
+            if (h.proto(org.nicemu.api.sock.SockConst.IPPROTO_TCP) == null) continue; // emulation closed: transports gone already
             List<SocketImpl> open = List.copyOf(e.getValue());
             Runnable abort = () -> {
                 for (SocketImpl s : open) {

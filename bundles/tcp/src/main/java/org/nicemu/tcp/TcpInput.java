@@ -69,6 +69,7 @@ final class TcpInput {
         }
         if (!tcpValidateIncoming(tp, skb, seg)) return;
         if ((seg.flags & TcpHeader.ACK) == 0) {
+            tp.mib.dropNoAck++;
             tp.host.allocator().free(skb);
             return;
         }
@@ -793,6 +794,7 @@ final class TcpInput {
         }
         if (!tcpValidateIncoming(tp, skb, seg)) return;
         if ((seg.flags & TcpHeader.ACK) == 0) {
+            tp.mib.dropNoAck++;
             a.free(skb);
             return;
         }

@@ -1,5 +1,6 @@
 package org.nicemu.tcp;
 
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,6 +21,7 @@ import org.nicemu.core.testing.DeviceHarness;
 import org.nicemu.driver.generic.GenericDriverFactory;
 import org.nicemu.ip.Ipv4Component;
 import org.nicemu.nic.EmulatedNicFactory;
+import org.nicemu.port.pcap.PcapPortFactory;
 import org.nicemu.port.wire.WirePortFactory;
 import org.nicemu.tcp.cc.cubic.CubicFactory;
 import org.nicemu.tcp.cc.reno.RenoFactory;
@@ -39,12 +41,25 @@ final class TcpBed {
     final RenoFactory reno = new RenoFactory();
     Host h1, h2;
     Device d1, d2;
+    /** With a capture directory: the pcap files of h1's and h2's eth0 (both directions each) and their ports. */
+    Path pcap1, pcap2;
+    NicPort cap1, cap2;
 
     TcpBed(Map<String, String> wire) {
         this(wire, 1_000_000_000L, false);
     }
 
     TcpBed(Map<String, String> wire, long rate, boolean tso) {
+        this(wire, rate, tso, null);
+    }
+
+    /**
+     * As above; when {@code captureDir} is not null, a pcap port ({@code port.kind=pcap}) is attached
+     * to each eth0 next to its wire end and records what the NIC sends and receives into
+     * {@code captureDir/h1-eth0.pcap} and {@code captureDir/h2-eth0.pcap}. Call {@link #closeCaptures()}
+     * when done to flush and close them.
+     */
+    TcpBed(Map<String, String> wire, long rate, boolean tso, Path captureDir) {
         h.ipv4(new Ipv4Component());
         tcp.addCc(cubic);
         tcp.addCc(reno);
@@ -61,9 +76,24 @@ final class TcpBed {
             NicPort b = wires.open("eth0", 1, p);
             d1.attachPort(a);
             d2.attachPort(b);
+            if (captureDir != null) {
+                PcapPortFactory pcaps = new PcapPortFactory();
+                pcap1 = captureDir.resolve("h1-eth0.pcap");
+                pcap2 = captureDir.resolve("h2-eth0.pcap");
+                cap1 = pcaps.open("eth0", 1, Map.of("file", pcap1.toString()));
+                cap2 = pcaps.open("eth0", 1, Map.of("file", pcap2.toString()));
+                d1.attachPort(cap1);
+                d2.attachPort(cap2);
+            }
             addr(h1, IP1);
             addr(h2, IP2);
         });
+    }
+
+    /** Flushes and closes the capture ports, if any (idempotent). */
+    void closeCaptures() {
+        if (cap1 != null) cap1.close();
+        if (cap2 != null) cap2.close();
     }
 
     static NicConfig nic(int last, long rate, boolean tso) {

@@ -196,6 +196,15 @@ public final class EmulationImpl implements Emulation {
     @Override
     public void close() {
         if (closed) return;
+        // transports first, on the loop: their connections are aborted and their bundles forget these hosts
+        try {
+            call(() -> {
+                for (HostImpl h : hosts) h.unbindAllTransports();
+                return null;
+            });
+        } catch (Exception e) {
+            System.err.println("nicemu: " + name + ": closing transports failed: " + e);
+        }
         if (thread == null) {
             closed = true;
             closePorts();

@@ -691,6 +691,11 @@ public final class HostImpl implements Host {
     /** The factory of the transport bound for {@code ipproto}, or null. */
     public org.nicemu.api.sock.TransportFactory transportFactory(int ipproto) { return protoFactories[ipproto]; }
 
+    /** Unbinds every transport (the emulation is closing). Loop thread. */
+    public void unbindAllTransports() {
+        for (int p = 0; p < protos.length; p++) if (protos[p] != null) unbindTransport(p);
+    }
+
     /** Unbinds the transport of {@code ipproto}: destroy() aborts its connections; input for it is then dropped. */
     public void unbindTransport(int ipproto) {
         org.nicemu.api.sock.Proto inst = protos[ipproto];
