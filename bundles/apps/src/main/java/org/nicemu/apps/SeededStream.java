@@ -27,17 +27,23 @@ public final class SeededStream {
     }
 
     /** Fills {@code buf[off, off+len)} with the next {@code len} bytes of the stream. */
+    private static final java.lang.invoke.VarHandle LONG_LE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
     public void fill(byte[] buf, int off, int len) {
         if (off < 0 || len < 0 || off > buf.length - len) throw new IndexOutOfBoundsException("off " + off + " len " + len + " of " + buf.length);
         long p = position;
         int i = off, end = off + len;
+        while (i < end && (p & 7) != 0) { // up to the next whole word
+            buf[i++] = byteAt(seed, p++);
+        }
+        while (end - i >= 8) { // whole words, little-endian as byteAt() defines them
+            LONG_LE.set(buf, i, word(seed, p >>> 3));
+            i += 8;
+            p += 8;
+        }
         while (i < end) {
-            long w = word(seed, p >>> 3);
-            int b = (int) (p & 7);
-            int n = Math.min(8 - b, end - i);
-            w >>>= 8 * b;
-            for (int k = 0; k < n; k++, w >>>= 8) buf[i++] = (byte) w;
-            p += n;
+            buf[i++] = byteAt(seed, p++);
         }
         position = p;
     }
