@@ -495,6 +495,8 @@ public final class SocketImpl implements Socket {
                         host.counters().sockSendmsgBytes += r;
                     } else if (r == 0 || r == -EAGAIN) {
                         return skStreamWaitMemory(copied);
+                    } else if (r == -EPIPE) {
+                        return copied > 0 ? copied : streamError(); // sk_stream_error(): sock_error() ?: -EPIPE
                     } else {
                         return copied > 0 ? copied : r;
                     }
@@ -526,9 +528,9 @@ public final class SocketImpl implements Socket {
      * were copied), otherwise the caller waits for sk_write_space ({@link #PENDING}).
      */
     private int skStreamWaitMemory(int copied) {
-        int e = streamError();
-        if (e != 0) return copied > 0 ? copied : e;
-        return PENDING;
+        if (sk.skErr == 0 && (sk.skShutdown & SEND_SHUTDOWN) == 0) return PENDING;
+        if (copied > 0) return copied; // tcp_sendmsg_locked(): do_error with bytes copied returns them; the error stays for the next call
+        return streamError();
     }
 
     /** sk_stream_error(-EPIPE) when {@code sk_err} or SEND_SHUTDOWN is set, else 0. */

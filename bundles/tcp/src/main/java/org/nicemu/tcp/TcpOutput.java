@@ -55,8 +55,9 @@ final class TcpOutput {
      * is the send head, tcp_push() at the end). Returns bytes copied, or -EAGAIN when none could be.
      */
     static int tcpSendmsgLocked(TcpSock tp, byte[] buf, int off, int len, int flags) {
-        if (tp.skErr != 0) return tp.sockError();
-        if ((tp.skShutdown & SockConst.SEND_SHUTDOWN) != 0) return -SockConst.EPIPE;
+        // do_error: the pending error is left for the socket layer (sk_stream_error() reports it when
+        // nothing was copied in this call; with bytes copied they are returned and the error stays)
+        if (tp.skErr != 0 || (tp.skShutdown & SockConst.SEND_SHUTDOWN) != 0) return -SockConst.EPIPE;
         int st = tp.skState;
         if (st != SockConst.TCP_ESTABLISHED && st != SockConst.TCP_CLOSE_WAIT) {
             if (st == SockConst.TCP_SYN_SENT || st == SockConst.TCP_SYN_RECV) return -SockConst.EAGAIN; // sk_stream_wait_connect()

@@ -47,7 +47,9 @@ public interface Proto extends InetProtocol {
     /**
      * tcp_sendmsg_locked(): copies up to {@code len} bytes into the write queue and pushes. Returns
      * the bytes copied (possibly fewer than {@code len} when the send buffer filled up), -EAGAIN when
-     * nothing could be copied for lack of memory, -EPIPE after shutdown, or another -errno.
+     * nothing could be copied for lack of memory, -EPIPE after shutdown or with an error pending in
+     * {@link Sock#skErr} (left there: the socket layer reports it, as sk_stream_error() does), or
+     * another -errno.
      */
     int sendmsgLocked(Sock sk, byte[] buf, int off, int len, int flags);
 
