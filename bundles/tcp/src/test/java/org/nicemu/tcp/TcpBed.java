@@ -44,6 +44,19 @@ final class TcpBed {
     /** With a capture directory: the pcap files of h1's and h2's eth0 (both directions each) and their ports. */
     Path pcap1, pcap2;
     NicPort cap1, cap2;
+    /** The two wire ends. */
+    NicPort w1, w2;
+    /** With {@link #recorded}: every frame h1's NIC sends and receives, with its time; else null. */
+    DeviceHarness.RecordingPort rec;
+
+    /** A bed whose h1 device also has a {@link DeviceHarness.RecordingPort} ({@link #rec}). */
+    static TcpBed recorded(Map<String, String> wire) {
+        return recorded(wire, 1_000_000_000L, false);
+    }
+
+    static TcpBed recorded(Map<String, String> wire, long rate, boolean tso) {
+        return new TcpBed(wire, rate, tso, null, true);
+    }
 
     TcpBed(Map<String, String> wire) {
         this(wire, 1_000_000_000L, false);
@@ -60,6 +73,11 @@ final class TcpBed {
      * when done to flush and close them.
      */
     TcpBed(Map<String, String> wire, long rate, boolean tso, Path captureDir) {
+        this(wire, rate, tso, captureDir, false);
+    }
+
+    private TcpBed(Map<String, String> wire, long rate, boolean tso, Path captureDir, boolean record) {
+        if (record) rec = new DeviceHarness.RecordingPort();
         h.ipv4(new Ipv4Component());
         tcp.addCc(cubic);
         tcp.addCc(reno);
@@ -74,8 +92,11 @@ final class TcpBed {
             p.put("name", "w" + System.identityHashCode(this));
             NicPort a = wires.open("eth0", 1, p);
             NicPort b = wires.open("eth0", 1, p);
+            w1 = a;
+            w2 = b;
             d1.attachPort(a);
             d2.attachPort(b);
+            if (rec != null) d1.attachPort(rec);
             if (captureDir != null) {
                 PcapPortFactory pcaps = new PcapPortFactory();
                 pcap1 = captureDir.resolve("h1-eth0.pcap");

@@ -43,7 +43,7 @@ import org.nicemu.tcp.wire.TcpOptionsReceived;
  * transfer then completes byte-exact.
  */
 class TcpFuzzTest {
-    static final int IP1 = WireBed.IP1, IP2 = WireBed.IP2;
+    static final int IP1 = TcpBed.IP1, IP2 = TcpBed.IP2;
     static final long MAC1 = 0x020000000001L, MAC2 = 0x020000000002L;
     static final int TO_H2 = 100_000, TO_H1 = 20_000, STEP_H2 = 50, STEP_H1 = 10;
     static final long STEP_NS = 100_000, BYTES = 64L << 20;
@@ -56,18 +56,18 @@ class TcpFuzzTest {
     @Test
     void fuzzedReceivePathAccountsForEveryFrameAndTheConnectionStaysExact() {
         long wall0 = System.nanoTime();
-        WireBed b = new WireBed(Map.of("delay", "5ms"));
+        TcpBed b = TcpBed.recorded(Map.of("delay", "5ms"));
         DeviceHarness.RecordingPort rec2 = new DeviceHarness.RecordingPort();
         b.h.inLoop(() -> b.d2.attachPort(rec2));
         Snap s1 = new Snap(b.h1, b.d1), s2 = new Snap(b.h2, b.d2);
         int tx1 = b.rec.frames().size(), tx2 = rec2.frames().size();
-        WireBed.Sink[] sink = new WireBed.Sink[1];
-        WireBed.Bulk[] bulk = new WireBed.Bulk[1];
+        TcpBed.Sink[] sink = new TcpBed.Sink[1];
+        TcpBed.Bulk[] bulk = new TcpBed.Bulk[1];
         b.h.inLoop(() -> {
             sink[0] = b.new Sink(5001);
             bulk[0] = b.new Bulk(5001, BYTES, "cubic", 42);
         });
-        b.h.runUntil(60 * WireBed.MS);
+        b.h.runUntil(60 * TcpBed.MS);
         assertTrue(sink[0].conn != null, "connection accepted");
         TcpSock c1 = (TcpSock) bulk[0].sk, c2 = (TcpSock) sink[0].conn;
         int eph = c1.sport;
@@ -99,22 +99,22 @@ class TcpFuzzTest {
         long fuzzEnd = b.h.now();
         System.out.println("fuzz: injected h2 " + injected2 + " by kind " + Arrays.toString(kindsH2) + ", h1 " + injected1
                 + " by kind " + Arrays.toString(kindsH1) + "; valid checksums " + validCsum + ", on the live 4-tuple "
-                + targetedLive + "; fuzz ended at " + fuzzEnd / WireBed.MS + " ms with h2 at " + c2.bytesReceived + " bytes");
+                + targetedLive + "; fuzz ended at " + fuzzEnd / TcpBed.MS + " ms with h2 at " + c2.bytesReceived + " bytes");
         assertTrue(targetedLive > 40_000, "the connection was live during the fuzz: " + targetedLive);
         long t = b.h.now();
-        while (t < 60 * WireBed.S && !(sink[0].eof && bulk[0].closed)) {
-            t += 100 * WireBed.MS;
+        while (t < 60 * TcpBed.S && !(sink[0].eof && bulk[0].closed)) {
+            t += 100 * TcpBed.MS;
             b.h.runUntil(t);
         }
-        b.h.runUntil(t + 2 * WireBed.S);
-        System.out.println("fuzz: transfer done at " + t / WireBed.MS + " ms emulated, wall " + (System.nanoTime() - wall0) / 1_000_000
+        b.h.runUntil(t + 2 * TcpBed.S);
+        System.out.println("fuzz: transfer done at " + t / TcpBed.MS + " ms emulated, wall " + (System.nanoTime() - wall0) / 1_000_000
                 + " ms; " + b.h1.proto(6).info(c1).ssLine());
 
         // the connection delivered byte-exact
         assertEquals(0, bulk[0].err, "sender error");
         assertTrue(sink[0].eof, "EOF at the sink");
         assertEquals(BYTES, sink[0].bytes);
-        assertEquals(WireBed.hex(bulk[0].sha.digest()), WireBed.hex(sink[0].sha.digest()), "SHA-256");
+        assertEquals(TcpBed.hex(bulk[0].sha.digest()), TcpBed.hex(sink[0].sha.digest()), "SHA-256");
 
         account("h2", s2, b.rec.frames().size() - tx1, injected2, new TcpSock[] {c2}, 1);
         account("h1", s1, rec2.frames().size() - tx2, injected1, new TcpSock[] {c1}, 0);

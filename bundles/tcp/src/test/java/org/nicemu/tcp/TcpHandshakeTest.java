@@ -28,7 +28,7 @@ import org.nicemu.tcp.wire.TcpOptionsReceived;
  */
 class TcpHandshakeTest {
     static final int TH = 14 + 20;
-    static final long MS = WireBed.MS, S = WireBed.S;
+    static final long MS = TcpBed.MS, S = TcpBed.S;
 
     /** The TCP frames of a list (Ethernet/IPv4/TCP). */
     static List<byte[]> tcp(List<byte[]> frames) {
@@ -62,7 +62,7 @@ class TcpHandshakeTest {
     }
 
     /** A connection h1 → h2:5001 through the handshake; returns {client, server}. */
-    static TcpSock[] connect(WireBed b) {
+    static TcpSock[] connect(TcpBed b) {
         TcpSock[] r = new TcpSock[2];
         b.h.inLoop(() -> {
             Proto p2 = b.h2.proto(6);
@@ -72,7 +72,7 @@ class TcpHandshakeTest {
             Proto p1 = b.h1.proto(6);
             Sock c = p1.create(0);
             r[0] = (TcpSock) c;
-            assertEquals(-SockConst.EINPROGRESS, p1.connect(c, WireBed.IP2, 5001));
+            assertEquals(-SockConst.EINPROGRESS, p1.connect(c, TcpBed.IP2, 5001));
             l.callbacks = new SockCallbacks() {
                 @Override
                 public void dataReady(Sock s) {
@@ -86,7 +86,7 @@ class TcpHandshakeTest {
 
     @Test
     void synCarriesMssSackTimestampsWscale7InTheLinuxLayoutAndTheSynAckMirrorsIt() throws IOException {
-        WireBed b = new WireBed(Map.of("delay", "5ms"));
+        TcpBed b = TcpBed.recorded(Map.of("delay", "5ms"));
         TcpSock[] cs = connect(b);
         TcpSock c = cs[0], s = cs[1];
         List<byte[]> tx = tcp(b.rec.frames()), rx = tcp(b.rec.rxFrames());
@@ -142,7 +142,7 @@ class TcpHandshakeTest {
 
     @Test
     void withoutWindowScalingNoWsOptionAndWindowsStayBelow64K() {
-        WireBed b = new WireBed(Map.of("delay", "5ms"));
+        TcpBed b = TcpBed.recorded(Map.of("delay", "5ms"));
         b.h.inLoop(() -> b.h1.sysctl("net.ipv4.tcp_window_scaling", "0"));
         TcpSock[] cs = connect(b);
         byte[] syn = tcp(b.rec.frames()).get(0), synack = tcp(b.rec.rxFrames()).get(0);
@@ -155,8 +155,8 @@ class TcpHandshakeTest {
             assertEquals(0, t.rcvWscale);
         }
         // a 2 MB transfer: no advertised window ever above 65535, both ways
-        WireBed.Sink[] sink = new WireBed.Sink[1];
-        WireBed.Bulk[] bulk = new WireBed.Bulk[1];
+        TcpBed.Sink[] sink = new TcpBed.Sink[1];
+        TcpBed.Bulk[] bulk = new TcpBed.Bulk[1];
         b.h.inLoop(() -> {
             sink[0] = b.new Sink(5002);
             bulk[0] = b.new Bulk(5002, 2_000_000, "cubic", 3);
@@ -170,7 +170,7 @@ class TcpHandshakeTest {
             }
         }
         assertEquals(2_000_000, sink[0].bytes);
-        assertEquals(WireBed.hex(bulk[0].sha.digest()), WireBed.hex(sink[0].sha.digest()));
+        assertEquals(TcpBed.hex(bulk[0].sha.digest()), TcpBed.hex(sink[0].sha.digest()));
         assertTrue(max > 60_000, "window reached " + max);
         for (byte[] f : tcp(b.rec.rxFrames())) assertFalse(hasOption(f, TcpOptions.TCPOPT_WINDOW));
         for (byte[] f : tcp(b.rec.frames())) assertFalse(hasOption(f, TcpOptions.TCPOPT_WINDOW));
@@ -190,7 +190,7 @@ class TcpHandshakeTest {
 
     @Test
     void withoutSackNoSackPermittedAndTheTimestampsGetTheirNops() {
-        WireBed b = new WireBed(Map.of("delay", "5ms"));
+        TcpBed b = TcpBed.recorded(Map.of("delay", "5ms"));
         b.h.inLoop(() -> b.h1.sysctl("net.ipv4.tcp_sack", "0"));
         TcpSock[] cs = connect(b);
         byte[] syn = tcp(b.rec.frames()).get(0), synack = tcp(b.rec.rxFrames()).get(0);
@@ -205,7 +205,7 @@ class TcpHandshakeTest {
 
     @Test
     void withoutTimestampsTheMssIs1460() {
-        WireBed b = new WireBed(Map.of("delay", "5ms"));
+        TcpBed b = TcpBed.recorded(Map.of("delay", "5ms"));
         b.h.inLoop(() -> b.h1.sysctl("net.ipv4.tcp_timestamps", "0"));
         TcpSock[] cs = connect(b);
         byte[] syn = tcp(b.rec.frames()).get(0), synack = tcp(b.rec.rxFrames()).get(0), ack = tcp(b.rec.frames()).get(1);
@@ -221,7 +221,7 @@ class TcpHandshakeTest {
 
     @Test
     void connectToAClosedPortIsRefusedByRstAck() {
-        WireBed b = new WireBed(Map.of("delay", "5ms"));
+        TcpBed b = TcpBed.recorded(Map.of("delay", "5ms"));
         TcpSock[] c = new TcpSock[1];
         int[] errs = new int[1];
         b.h.inLoop(() -> {
@@ -233,7 +233,7 @@ class TcpHandshakeTest {
                     errs[0] = s.skErr;
                 }
             };
-            assertEquals(-SockConst.EINPROGRESS, p1.connect(c[0], WireBed.IP2, 5999));
+            assertEquals(-SockConst.EINPROGRESS, p1.connect(c[0], TcpBed.IP2, 5999));
         });
         b.h.runUntil(100 * MS);
         List<byte[]> tx = tcp(b.rec.frames()), rx = tcp(b.rec.rxFrames());
@@ -247,7 +247,7 @@ class TcpHandshakeTest {
         assertEquals(20, TcpHeader.headerLength(rst, TH));
         assertEquals(TcpHeader.dstPort(syn, TH), TcpHeader.srcPort(rst, TH));
         assertEquals(TcpHeader.srcPort(syn, TH), TcpHeader.dstPort(rst, TH));
-        assertTrue(TcpHeader.verifyChecksum(rst, TH, WireBed.IP2, WireBed.IP1, Ipv4Header.totalLength(rst, 14) - 20));
+        assertTrue(TcpHeader.verifyChecksum(rst, TH, TcpBed.IP2, TcpBed.IP1, Ipv4Header.totalLength(rst, 14) - 20));
         assertEquals(60, rst.length, "54 bytes padded to the Ethernet minimum");
         assertEquals(SockConst.TCP_CLOSE, c[0].skState);
         assertEquals(SockConst.ECONNREFUSED, c[0].skErr);
@@ -268,10 +268,10 @@ class TcpHandshakeTest {
     /** Linux counts TCP_MIB_ATTEMPTFAILS when a SYN-SENT socket goes to CLOSE (tcp_done via tcp_set_state). */
     @Test
     void refusedConnectCountsAnAttemptFail() {
-        WireBed b = new WireBed(Map.of("delay", "5ms"));
+        TcpBed b = TcpBed.recorded(Map.of("delay", "5ms"));
         b.h.inLoop(() -> {
             Proto p1 = b.h1.proto(6);
-            assertEquals(-SockConst.EINPROGRESS, p1.connect(p1.create(0), WireBed.IP2, 5999));
+            assertEquals(-SockConst.EINPROGRESS, p1.connect(p1.create(0), TcpBed.IP2, 5999));
         });
         b.h.runUntil(100 * MS);
         assertEquals(1, b.h1.inet().tcp.attemptFails);
@@ -279,7 +279,7 @@ class TcpHandshakeTest {
 
     @Test
     void simultaneousCloseEndsInTimeWaitOnBothSidesFor60Seconds() {
-        WireBed b = new WireBed(Map.of("delay", "5ms"));
+        TcpBed b = TcpBed.recorded(Map.of("delay", "5ms"));
         TcpSock[] cs = connect(b);
         TcpSock c = cs[0], s = cs[1];
         int nTx = tcp(b.rec.frames()).size(), nRx = tcp(b.rec.rxFrames()).size();

@@ -13,13 +13,13 @@ import org.nicemu.api.wire.TcpHeader;
 /** RTO with exponential backoff while h2's link is down, then byte-exact completion. */
 class TcpRecoveryTest {
     static final int TH = TcpHandshakeTest.TH;
-    static final long MS = WireBed.MS, S = WireBed.S;
+    static final long MS = TcpBed.MS, S = TcpBed.S;
 
     @Test
     void rtoBacksOffByDoublingWhileTheLinkIsDownAndTheTransferCompletesAfter() {
-        WireBed b = new WireBed(Map.of("delay", "5ms"));
-        WireBed.Sink[] sink = new WireBed.Sink[1];
-        WireBed.Bulk[] bulk = new WireBed.Bulk[1];
+        TcpBed b = TcpBed.recorded(Map.of("delay", "5ms"));
+        TcpBed.Sink[] sink = new TcpBed.Sink[1];
+        TcpBed.Bulk[] bulk = new TcpBed.Bulk[1];
         b.h.inLoop(() -> {
             sink[0] = b.new Sink(5001);
             bulk[0] = b.new Bulk(5001, 4_000_000, "cubic", 5);
@@ -57,6 +57,6 @@ class TcpRecoveryTest {
         while (b.h.now() < limit && !(sink[0].eof && bulk[0].closed)) b.h.runUntil(b.h.now() + 100 * MS);
         assertEquals(0, bulk[0].err);
         assertEquals(4_000_000, sink[0].bytes);
-        assertEquals(WireBed.hex(bulk[0].sha.digest()), WireBed.hex(sink[0].sha.digest()));
+        assertEquals(TcpBed.hex(bulk[0].sha.digest()), TcpBed.hex(sink[0].sha.digest()));
     }
 }

@@ -19,7 +19,7 @@ import org.nicemu.api.wire.TcpHeader;
  */
 class TcpSendPathTest {
     static final int TH = TcpHandshakeTest.TH;
-    static final long MS = WireBed.MS, S = WireBed.S;
+    static final long MS = TcpBed.MS, S = TcpBed.S;
 
     /** A data frame sent by h1: its payload length and time. */
     record Data(int seq, int len, long t, int frameLen) {
@@ -29,7 +29,7 @@ class TcpSendPathTest {
         return Ipv4Header.totalLength(f, 14) - 20 - TcpHeader.headerLength(f, TH);
     }
 
-    static List<Data> data(WireBed b, int from) {
+    static List<Data> data(TcpBed b, int from) {
         List<Data> r = new ArrayList<>();
         List<byte[]> fs = b.rec.frames();
         for (int i = from; i < fs.size(); i++) {
@@ -42,7 +42,7 @@ class TcpSendPathTest {
     }
 
     /** Time h1 received the first ACK covering {@code seq}. */
-    static long ackTime(WireBed b, int seq) {
+    static long ackTime(TcpBed b, int seq) {
         List<byte[]> fs = b.rec.rxFrames();
         for (int i = 0; i < fs.size(); i++) {
             byte[] f = fs.get(i);
@@ -52,7 +52,7 @@ class TcpSendPathTest {
         return -1;
     }
 
-    static int send(WireBed b, TcpSock c, int n, int flags) {
+    static int send(TcpBed b, TcpSock c, int n, int flags) {
         Proto p = b.h1.proto(6);
         c.ownedByUser = true;
         int r = p.sendmsgLocked(c, new byte[n], 0, n, flags);
@@ -63,7 +63,7 @@ class TcpSendPathTest {
 
     @Test
     void a64KWriteWithTsoLeavesAsExactlyFortySixMssFramesNoneAbove1514() {
-        WireBed b = new WireBed(Map.of("delay", "5ms"), 1_000_000_000L, true);
+        TcpBed b = TcpBed.recorded(Map.of("delay", "5ms"), 1_000_000_000L, true);
         TcpSock c = TcpHandshakeTest.connect(b)[0];
         long tso0 = b.d1.nic().ethtoolStats().get("tx_tso_segments");
         int from = b.rec.frames().size();
@@ -103,7 +103,7 @@ class TcpSendPathTest {
 
     @Test
     void nagleHoldsTheSecondSmallWriteUntilTheFirstIsAcked() {
-        WireBed b = new WireBed(Map.of("delay", "5ms"));
+        TcpBed b = TcpBed.recorded(Map.of("delay", "5ms"));
         TcpSock c = TcpHandshakeTest.connect(b)[0];
         int from = b.rec.frames().size();
         long t0 = b.h.now();
@@ -125,7 +125,7 @@ class TcpSendPathTest {
 
     @Test
     void withNodelayBothSmallWritesGoAtOnce() {
-        WireBed b = new WireBed(Map.of("delay", "5ms"));
+        TcpBed b = TcpBed.recorded(Map.of("delay", "5ms"));
         TcpSock c = TcpHandshakeTest.connect(b)[0];
         b.h.inLoop(() -> assertEquals(0, b.h1.proto(6).setsockopt(c, SockConst.IPPROTO_TCP, SockConst.TCP_NODELAY, 1)));
         int from = b.rec.frames().size();
@@ -144,7 +144,7 @@ class TcpSendPathTest {
 
     @Test
     void corkHoldsSmallWritesUntilUncorkedThenOneSegment() {
-        WireBed b = new WireBed(Map.of("delay", "5ms"));
+        TcpBed b = TcpBed.recorded(Map.of("delay", "5ms"));
         TcpSock c = TcpHandshakeTest.connect(b)[0];
         Proto p = b.h1.proto(6);
         b.h.inLoop(() -> assertEquals(0, p.setsockopt(c, SockConst.IPPROTO_TCP, SockConst.TCP_CORK, 1)));
@@ -165,7 +165,7 @@ class TcpSendPathTest {
 
     @Test
     void corkedDataLeavesAfterTheProbeTimerWhenNeverUncorked() {
-        WireBed b = new WireBed(Map.of("delay", "5ms"));
+        TcpBed b = TcpBed.recorded(Map.of("delay", "5ms"));
         TcpSock c = TcpHandshakeTest.connect(b)[0];
         b.h.inLoop(() -> b.h1.proto(6).setsockopt(c, SockConst.IPPROTO_TCP, SockConst.TCP_CORK, 1));
         int from = b.rec.frames().size();
@@ -188,7 +188,7 @@ class TcpSendPathTest {
 
     @Test
     void msgMoreCoalescesUntilAWriteWithoutIt() {
-        WireBed b = new WireBed(Map.of("delay", "5ms"));
+        TcpBed b = TcpBed.recorded(Map.of("delay", "5ms"));
         TcpSock c = TcpHandshakeTest.connect(b)[0];
         int from = b.rec.frames().size();
         long t0 = b.h.now();
@@ -208,11 +208,11 @@ class TcpSendPathTest {
 
     long maxWmem;
 
-    WireBed tsqTransfer(int limit) {
-        WireBed b = new WireBed(Map.of("delay", "5ms"));
+    TcpBed tsqTransfer(int limit) {
+        TcpBed b = TcpBed.recorded(Map.of("delay", "5ms"));
         if (limit > 0) b.h.inLoop(() -> b.h1.sysctl("net.ipv4.tcp_limit_output_bytes", Integer.toString(limit)));
-        WireBed.Sink[] sink = new WireBed.Sink[1];
-        WireBed.Bulk[] bulk = new WireBed.Bulk[1];
+        TcpBed.Sink[] sink = new TcpBed.Sink[1];
+        TcpBed.Bulk[] bulk = new TcpBed.Bulk[1];
         b.h.inLoop(() -> {
             sink[0] = b.new Sink(5001);
             bulk[0] = b.new Bulk(5001, 20_000_000, "cubic", 11);
@@ -227,7 +227,7 @@ class TcpSendPathTest {
             assertTrue(c.wmemAlloc <= lim + 65536 + 64, "below TCP " + c.wmemAlloc + " > " + lim);
         }
         assertEquals(20_000_000, sink[0].bytes);
-        assertEquals(WireBed.hex(bulk[0].sha.digest()), WireBed.hex(sink[0].sha.digest()));
+        assertEquals(TcpBed.hex(bulk[0].sha.digest()), TcpBed.hex(sink[0].sha.digest()));
         b.h.runUntil(b.h.now() + S);
         assertEquals(0, c.wmemAlloc, "every clone freed");
         return b;
@@ -235,12 +235,12 @@ class TcpSendPathTest {
 
     @Test
     void tsqThrottlesAndKeepsWhatIsBelowTcpWithinTheBudget() {
-        WireBed b = tsqTransfer(0);
+        TcpBed b = tsqTransfer(0);
         long thr = b.h1.inet().tcp.tsqThrottled;
         System.out.println("tsq 1MB: throttled " + thr + " max below TCP " + maxWmem);
         assertTrue(thr > 0, "TSQ throttled");
         assertTrue(maxWmem <= 1_048_576 + 65536 + 64);
-        WireBed b2 = tsqTransfer(65536);
+        TcpBed b2 = tsqTransfer(65536);
         System.out.println("tsq 64KB: throttled " + b2.h1.inet().tcp.tsqThrottled + " max below TCP " + maxWmem);
         assertTrue(b2.h1.inet().tcp.tsqThrottled > 0);
         assertTrue(maxWmem <= 2 * 65536 + 64, "max " + maxWmem);
