@@ -55,6 +55,12 @@ class ScenarioIT {
         assertEquals(3, flows.size());
         for (Map<String, Object> f : flows) assertEquals(Boolean.TRUE, f.get("byte_exact"), f.toString());
         assertTrue(Tshark.read(a.resolve("h2-eth0.pcap")).clean());
+        String ss = null;
+        for (Map<String, Object> act : (List<Map<String, Object>>) s.get("actions")) {
+            if ("ss -tin".equals(act.get("cmd"))) ss = String.valueOf(act.get("output"));
+        }
+        assertTrue(ss != null && ss.contains("ESTAB") && ss.contains("cubic") && ss.contains("198.18.0.1:") && ss.contains("rtt:"),
+                "ss -tin at 120 ms shows the established connections: " + ss);
 
         runner.run(runner.demoScenario(), b, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         MessageDigest md = MessageDigest.getInstance("SHA-256");

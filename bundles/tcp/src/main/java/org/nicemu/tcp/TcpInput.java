@@ -51,7 +51,8 @@ final class TcpInput {
     static void tcpRcvEstablished(TcpSock tp, SkBuff skb, TcpProto.Seg seg) {
         boolean predicted = (seg.flags & (TcpHeader.SYN | TcpHeader.FIN | TcpHeader.RST | TcpHeader.URG | TcpHeader.ACK)) == TcpHeader.ACK
                 && seg.seq == tp.rcvNxt && seg.numSacks == 0 && !TcpSeq.after(seg.ack, tp.sndNxt)
-                && ((long) seg.window << tp.sndWscale) == tp.sndWnd;
+                && ((long) seg.window << tp.sndWscale) == tp.sndWnd
+                && !(tp.tstampOk && seg.sawTstamp && seg.tsval - tp.tsRecent < 0); // an older timestamp takes the slow path (PAWS)
         if (predicted) {
             tp.mib.hpHits++;
             if (tp.tstampOk && seg.sawTstamp) tcpStoreTsRecent(tp, seg);
@@ -96,6 +97,12 @@ final class TcpInput {
      */
     static boolean tcpValidateIncoming(TcpSock tp, SkBuff skb, TcpProto.Seg seg) {
         SkbAllocator a = tp.host.allocator();
+        if (tp.tstampOk && seg.sawTstamp && tcpPawsDiscard(tp, seg) && (seg.flags & TcpHeader.RST) == 0) {
+            tp.mib.dropPaws++; // PAWS (RFC 7323 §5): an old duplicate; a RST is still looked at
+            TcpOutput.tcpSendAck(tp);
+            a.free(skb);
+            return false;
+        }
         if (!tcpSequence(tp, seg.seq, seg.endSeq)) {
             tp.mib.dropOutOfWindow++;
             if ((seg.flags & TcpHeader.RST) == 0) {
@@ -130,9 +137,31 @@ final class TcpInput {
         return !TcpSeq.before(endSeq, tp.rcvWup) && !TcpSeq.after(seq, tp.rcvNxt + tp.tcpReceiveWindow());
     }
 
-    /** tcp_replace_ts_recent(): remember the peer's TSval of in-window segments (RFC 7323 §4.3). */
+    /** TCP_PAWS_24DAYS: a ts_recent older than this no longer protects (RFC 7323 §5.5). */
+    static final long TCP_PAWS_24DAYS_US = 24L * 24 * 3600 * 1_000_000;
+
+    /** tcp_paws_check(): the timestamp is not older than ts_recent by more than {@code pawsWin}, or ts_recent is unset or stale. */
+    static boolean tcpPawsCheck(TcpSock tp, int tsval, int pawsWin) {
+        if (tp.tsRecent - tsval <= pawsWin) return true;
+        if (tp.tsRecentStampUs == 0) return true;
+        return tp.nowUs() - tp.tsRecentStampUs > TCP_PAWS_24DAYS_US;
+    }
+
+    /**
+     * tcp_paws_discard(): PAWS rejects the segment unless its timestamp is at most TCP_PAWS_WINDOW (1)
+     * older than ts_recent, or it is a pure ACK that only looks disordered (tcp_disordered_ack(): no
+     * data, seq = rcv_nxt, ack = snd_una).
+     */
+    static boolean tcpPawsDiscard(TcpSock tp, TcpProto.Seg seg) {
+        if (tcpPawsCheck(tp, seg.tsval, 1)) return false;
+        boolean disorderedAck = seg.len == 0 && (seg.flags & (TcpHeader.SYN | TcpHeader.FIN | TcpHeader.RST)) == 0
+                && seg.seq == tp.rcvNxt && seg.ack == tp.sndUna;
+        return !disorderedAck;
+    }
+
+    /** tcp_replace_ts_recent(): remember the peer's TSval of in-window segments (RFC 7323 §4.3), never going back. */
     static void tcpStoreTsRecent(TcpSock tp, TcpProto.Seg seg) {
-        if (!TcpSeq.after(seg.seq, tp.rcvWup)) {
+        if (!TcpSeq.after(seg.seq, tp.rcvWup) && tcpPawsCheck(tp, seg.tsval, 0)) {
             tp.tsRecent = seg.tsval;
             tp.tsRecentStampUs = tp.nowUs();
         }

@@ -9,7 +9,9 @@ public final class TcpMib {
             outRsts, inCsumErrors;
     /** Drops by reason in tcp_v4_rcv(): too short / bad data offset, no socket, bad state, backlog full. */
     public long dropTruncated, dropBadOffset, dropNoSocket, dropBadChecksum, dropBacklog, dropListenOverflow,
-            dropOldAck, dropOutOfWindow, dropBadRst, dropBadSyn, dropNotAcceptable;
+            dropOldAck, dropOutOfWindow, dropBadRst, dropBadSyn, dropNotAcceptable,
+            /** PAWSEstabRejected: RFC 7323 PAWS found the segment's timestamp older than ts_recent. */
+            dropPaws;
     /** Segments without ACK in a synchronized state (tcp_rcv_established()/tcp_rcv_state_process() discard them). */
     public long dropNoAck;
     public long delayedAcks, quickAcks, hpHits, pureAcks, ofoQueue, ofoDrop, sackRecovery, renoRecovery,
@@ -20,6 +22,6 @@ public final class TcpMib {
     /** Sum of the drop counters. */
     public long drops() {
         return dropTruncated + dropBadOffset + dropNoSocket + dropBadChecksum + dropBacklog + dropListenOverflow
-                + dropOldAck + dropOutOfWindow + dropBadRst + dropBadSyn + dropNotAcceptable + dropNoAck + ofoDrop;
+                + dropOldAck + dropOutOfWindow + dropPaws + dropBadRst + dropBadSyn + dropNotAcceptable + dropNoAck + ofoDrop;
     }
 }
