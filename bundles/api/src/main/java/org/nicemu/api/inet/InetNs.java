@@ -19,9 +19,9 @@ public final class InetNs {
     public String tcpCongestionControl = "cubic";
     /** net.ipv4.tcp_sack, tcp_timestamps, tcp_window_scaling (on by default, as in Linux). */
     public boolean tcpSack = true, tcpTimestamps = true, tcpWindowScaling = true;
-    /** net.ipv4.tcp_wmem and tcp_rmem: min, default, max in bytes (Linux defaults). */
+    /** net.ipv4.tcp_wmem and tcp_rmem: min, default, max in bytes (the defaults of the Linux 6.18 reference kernel: its SYN offers window scale 10). */
     public int[] tcpWmem = {4096, 16384, 4194304};
-    public int[] tcpRmem = {4096, 131072, 6291456};
+    public int[] tcpRmem = {4096, 131072, 33554432};
     /** net.ipv4.tcp_limit_output_bytes (TSQ budget per socket) in bytes. */
     public int tcpLimitOutputBytes = 1048576;
     /** net.ipv4.tcp_autocorking, tcp_slow_start_after_idle. */
