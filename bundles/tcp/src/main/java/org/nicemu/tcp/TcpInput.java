@@ -821,6 +821,16 @@ final class TcpInput {
             a.free(skb);
             return;
         }
+        if (tp.skState == SockConst.TCP_SYN_RECV && tp.parent == null
+                && (seg.flags & (TcpHeader.SYN | TcpHeader.ACK | TcpHeader.RST)) == (TcpHeader.SYN | TcpHeader.ACK)
+                && seg.seq + 1 == tp.rcvNxt && seg.ack == tp.sndNxt && seg.len == 0) {
+            // simultaneous open: the peer's SYN-ACK acknowledges our SYN and completes the handshake
+            tcpAck(tp, seg);
+            tp.proto.tcpSynRecvEstablished(tp, seg);
+            a.free(skb);
+            tcpDataSndCheck(tp);
+            return;
+        }
         if (!tcpValidateIncoming(tp, skb, seg)) return;
         if ((seg.flags & TcpHeader.ACK) == 0) {
             tp.mib.dropNoAck++;
@@ -952,9 +962,10 @@ final class TcpInput {
             tp.maxWindow = tp.sndWnd;
             tp.skState = SockConst.TCP_SYN_RECV;
             SkBuff syn = tp.rtxQueue.peek();
-            if (syn != null) cbSetFlags(syn, TcpHeader.SYN | TcpHeader.ACK);
-            SackScoreboard.Seg head = tp.sb.first();
-            if (head != null) TcpOutput.tcpRetransmitSkb(tp, head);
+            if (syn != null) {
+                cbSetFlags(syn, TcpHeader.SYN | TcpHeader.ACK);
+                TcpOutput.tcpTransmitSkb(tp, syn, true); // tcp_send_synack(): not a retransmission
+            }
         }
         a.free(skb);
     }

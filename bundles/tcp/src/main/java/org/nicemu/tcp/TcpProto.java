@@ -205,6 +205,7 @@ final class TcpProto implements Proto {
         tp.tstampOk = ns.tcpTimestamps; // provisional: what our SYN offers
         TcpOutput.tcpSyncMss(tp, mtu);
         int space = WindowMath.tcpFullSpace(tp.skRcvbuf, WindowMath.TCP_DEFAULT_SCALING_RATIO);
+        lockedClamp(tp, space);
         int mss = tp.advmss; // no ts_recent_stamp yet on a new connection: rounded to advmss (64240)
         WindowMath.InitialWindow w = WindowMath.tcpSelectInitialWindow(space, mss, tp.windowClamp, ns.tcpWindowScaling,
                 0, ns.tcpRmem[2], ns.tcpRmem[2], false);
@@ -215,6 +216,16 @@ final class TcpProto implements Proto {
         tp.rcvMss = WindowMath.tcpInitializeRcvMss(tp.advmss, tp.mssCache, tp.rcvWnd);
         tp.flow = new Flowi4(tp.saddr, tp.daddr, Ipv4Header.IPPROTO_TCP, 0, 0, true);
         tp.txhash = flowHash(tp.saddr, tp.daddr, tp.sport, tp.dport);
+    }
+
+    /**
+     * tcp_connect_init() / tcp_openreq_init_rwin(): with SO_RCVBUF set, the window clamp is the
+     * buffer's full space, so the window scale fits the buffer, not tcp_rmem[2].
+     */
+    private static void lockedClamp(TcpSock tp, int fullSpace) {
+        if ((tp.skUserlocks & Sock.SOCK_RCVBUF_LOCK) != 0 && (tp.windowClamp == 0 || tp.windowClamp > fullSpace)) {
+            tp.windowClamp = fullSpace;
+        }
     }
 
     private static int flowHash(int saddr, int daddr, int sport, int dport) {
@@ -255,7 +266,7 @@ final class TcpProto implements Proto {
 
     private void tcpInitTransfer(TcpSock tp) {
         if (!tp.rtt.hasSample()) tp.rtt.tcpInitMetricsNoSample();
-        tp.sndCwnd = tp.totalRetrans > 0 ? 1 : 10; // TCP_INIT_CWND (RFC 6928); 1 after a lost SYN
+        tp.sndCwnd = tp.totalRetrans > 1 ? 1 : 10; // TCP_INIT_CWND (RFC 6928); 1 after more than one lost SYN (tcp_init_transfer())
         tp.sndCwndCnt = 0;
         tp.lsndtimeUs = tp.nowUs();
         tp.rcvqSpace = Math.min(tp.rcvWnd, 10 * tp.advmss);
@@ -269,7 +280,7 @@ final class TcpProto implements Proto {
 
     /** tcp_v4_conn_request(): a SYN for a listener makes a request sock in SYN-RECV and sends the SYN-ACK. */
     private void tcpConnRequest(TcpSock lsk, SkBuff skb, Seg s) {
-        if (lsk.acceptQueue.size() >= lsk.maxAckBacklog || lsk.synQueueLen >= ns.tcpMaxSynBacklog) {
+        if (lsk.acceptQueue.size() > lsk.maxAckBacklog || lsk.synQueueLen >= ns.tcpMaxSynBacklog) {
             mib.dropListenOverflow++;
             host.allocator().free(skb);
             return;
@@ -295,7 +306,9 @@ final class TcpProto implements Proto {
         tcpNegotiate(tp, s);
         int space = WindowMath.tcpFullSpace(tp.skRcvbuf, WindowMath.TCP_DEFAULT_SCALING_RATIO);
         int mss = tp.advmss - (tp.tstampOk ? TcpOptions.TCPOLEN_TSTAMP_ALIGNED : 0);
-        WindowMath.InitialWindow w = WindowMath.tcpSelectInitialWindow(space, mss, 0, tp.wscaleOk, 0, ns.tcpRmem[2],
+        tp.windowClamp = 0;
+        lockedClamp(tp, space);
+        WindowMath.InitialWindow w = WindowMath.tcpSelectInitialWindow(space, mss, tp.windowClamp, tp.wscaleOk, 0, ns.tcpRmem[2],
                 ns.tcpRmem[2], false);
         tp.rcvWnd = w.rcvWnd();
         tp.windowClamp = w.windowClamp();
@@ -326,8 +339,8 @@ final class TcpProto implements Proto {
         tp.maxWindow = Math.max(tp.maxWindow, tp.sndWnd);
         TcpOutput.tcpSyncMss(tp, tp.pmtu);
         tcpInitTransfer(tp);
-        mib.passiveOpens++;
         TcpSock lsk = tp.parent;
+        if (lsk != null) mib.passiveOpens++; // not for a simultaneous open
         if (lsk != null) {
             lsk.synQueueLen--;
             if (lsk.skState == SockConst.TCP_LISTEN) {
