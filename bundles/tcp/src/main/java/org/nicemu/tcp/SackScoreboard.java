@@ -132,7 +132,7 @@ public final class SackScoreboard {
         }
     }
 
-    private final int dupThresh;
+    private int dupThresh;
     private int mss;
     private TagSplitter splitter = (tag, headLen) -> tag;
 
@@ -770,6 +770,14 @@ public final class SackScoreboard {
 
     /** DupThresh. */
     public int dupThresh() { return dupThresh; }
+
+    /**
+     * Sets DupThresh to the connection's measured reordering degree ({@code tp->reordering}, which
+     * Linux's pre-RACK loss marking uses in its place); at least 1.
+     */
+    public void setDupThresh(int reordering) {
+        dupThresh = Math.max(1, reordering);
+    }
 
     /** {@code mss_cache}. */
     public int mss() { return mss; }

@@ -219,6 +219,7 @@ final class TcpInput {
         tp.sb.setHighSeq(tp.highSeq);
         tp.sb.setMaxWindow((int) Math.min(tp.maxWindow, Integer.MAX_VALUE));
         flag |= tp.sb.tcpAck(ack, seg.sackStart, seg.sackEnd, n);
+        if (n > 0 && tp.sb.reorderingSeen()) tcpCheckSackReordering(tp, tp.sb.reordSeq());
         int acked = tp.sb.pktsAcked();
         int sacked = tp.sb.sackDelivered();
         long now = tp.nowUs();
@@ -264,6 +265,27 @@ final class TcpInput {
         if (tp.caState == TcpCc.TCP_CA_RECOVERY || tp.caState == TcpCc.TCP_CA_LOSS) TcpOutput.tcpXmitRetransmitQueue(tp);
         if (priorInFlight < 0) flag |= 0;
         return flag | FLAG_ACK_PROCESSED;
+    }
+
+    /** TCP_MAX_REORDERING: sysctl_tcp_max_reordering. */
+    static final int TCP_MAX_REORDERING = 300;
+
+    /**
+     * tcp_check_sack_reordering(): a segment SACKed below the highest SACK without having been
+     * retransmitted shows reordering of at least that distance; tp->reordering (DupThresh) grows to
+     * it, up to net.ipv4.tcp_max_reordering (300), so that later reordering of that degree is not
+     * taken for loss.
+     */
+    static void tcpCheckSackReordering(TcpSock tp, int lowSeq) {
+        int fack = tp.sb.highestSackSeq();
+        if (!TcpSeq.before(lowSeq, fack)) return;
+        long metric = TcpSeq.distance(lowSeq, fack);
+        int mss = tp.mssCache;
+        if (metric > (long) tp.reordering * mss) {
+            tp.reordering = (int) Math.min((metric + mss - 1) / mss, TCP_MAX_REORDERING);
+            tp.sb.setDupThresh(tp.reordering);
+        }
+        tp.mib.sackReorder++;
     }
 
     /** Frees the rtx-queue skbs the cumulative ACK covers and trims a partly covered head (tcp_trim_head()). */
@@ -427,6 +449,11 @@ final class TcpInput {
      */
     static void tcpEnterLoss(TcpSock tp) {
         boolean newRecovery = tp.caState < TcpCc.TCP_CA_RECOVERY;
+        // a timeout in Disorder after many SACKs: the reordering degree was over-estimated
+        if (tp.caState <= TcpCc.TCP_CA_DISORDER && tp.sb.sackedOut() >= 3 && tp.reordering > 3) {
+            tp.reordering = 3;
+            tp.sb.setDupThresh(3);
+        }
         if (tp.caState <= TcpCc.TCP_CA_DISORDER || !TcpSeq.after(tp.highSeq, tp.sndUna)
                 || (tp.caState == TcpCc.TCP_CA_LOSS && tp.retransmits == 0)) {
             tp.priorSsthresh = tp.sndSsthresh;

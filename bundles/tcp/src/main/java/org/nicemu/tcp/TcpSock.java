@@ -91,6 +91,8 @@ public final class TcpSock extends Sock implements TcpCcSock, SkbDestructor {
     long priorCwnd, priorSsthresh;
     int caState = TcpCc.TCP_CA_OPEN;
     int highSeq;
+    /** tp->reordering: the reordering degree in segments, DupThresh of the loss marking (net.ipv4.tcp_reordering = 3). */
+    int reordering = 3;
     long prrDelivered, prrOut;
     long delivered;
     int maxPacketsOut;
