@@ -159,6 +159,7 @@ public final class SackScoreboard {
     private long lastSacktUs;
     private int sackDelivered;
     private int dsackSegs;
+    private int dsackRetransSegs;
     private int discardedBlocks;
     private int pktsAcked;
     private long firstAcktUs;
@@ -468,6 +469,7 @@ public final class SackScoreboard {
         int pcount = s.pcount;
         if (dupSack && (sacked & TCPCB_RETRANS) != 0) {
             if ((sacked & TCPCB_SACKED_ACKED) != 0 && TcpSeq.before(s.seq, reord)) reord = s.seq;
+            dsackRetransSegs += pcount; // a retransmission proven unnecessary (tp->undo_retrans)
         }
         if (!TcpSeq.after(s.endSeq, sndUna)) return 0;
         if ((sacked & TCPCB_SACKED_ACKED) == 0) {
@@ -826,6 +828,9 @@ public final class SackScoreboard {
     /** Last tag call: segments the D-SACK reported, 0 when there was none. */
     public int dsackSegs() { return dsackSegs; }
 
+    /** Last tag call: segments still queued whose retransmission a D-SACK showed to be a duplicate. */
+    public int dsackRetransSegs() { return dsackRetransSegs; }
+
     /** Last tag call: blocks discarded as invalid ({@code LINUX_MIB_TCPSACKDISCARD} and D-SACK ignores). */
     public int discardedBlocks() { return discardedBlocks; }
 
@@ -893,6 +898,7 @@ public final class SackScoreboard {
 
     private int clearAckState() {
         reord = sndNxt;
+        dsackRetransSegs = 0;
         firstSacktUs = -1;
         lastSacktUs = -1;
         sackDelivered = 0;

@@ -220,6 +220,12 @@ final class TcpInput {
         tp.sb.setMaxWindow((int) Math.min(tp.maxWindow, Integer.MAX_VALUE));
         flag |= tp.sb.tcpAck(ack, seg.sackStart, seg.sackEnd, n);
         if (n > 0 && tp.sb.reorderingSeen()) tcpCheckSackReordering(tp, tp.sb.reordSeq());
+        if (tp.undoActive && (flag & SackScoreboard.FLAG_DSACKING_ACK) != 0) {
+            int dup = tp.sb.dsackRetransSegs();
+            // D-SACK of data already forgotten (below the previous snd_una): tcp_check_dsack()'s "dumb counting"
+            if (!TcpSeq.after(seg.sackEnd[0], priorSndUna) && TcpSeq.after(seg.sackEnd[0], tp.undoMarker)) dup += tp.sb.dsackSegs();
+            tp.undoRetrans = Math.max(0, tp.undoRetrans - dup);
+        }
         int acked = tp.sb.pktsAcked();
         int sacked = tp.sb.sackDelivered();
         long now = tp.nowUs();
@@ -350,7 +356,19 @@ final class TcpInput {
         }
         switch (tp.caState) {
             case TcpCc.TCP_CA_RECOVERY:
+                if (tp.undoActive && tp.undoRetrans == 0 && tp.sb.lostOut() == 0) { // tcp_try_undo_dsack()
+                    tp.mib.dsackUndo++;
+                    tcpUndoCwndReduction(tp);
+                    tp.tcpSetCaState(TcpCc.TCP_CA_OPEN);
+                    return;
+                }
                 if (!TcpSeq.before(tp.sndUna, tp.highSeq)) {
+                    if (tcpMayUndo(tp)) { // tcp_try_undo_recovery()
+                        tp.mib.fullUndo++;
+                        tcpUndoCwndReduction(tp);
+                        tp.tcpSetCaState(TcpCc.TCP_CA_OPEN);
+                        return;
+                    }
                     tcpEndCwndReduction(tp);
                     if (tp.sb.lostOut() > 0) tcpEnterRecovery(tp);
                     return;
@@ -358,6 +376,12 @@ final class TcpInput {
                 tcpCwndReduction(tp, newlyAckedSacked, newlyLost, flag);
                 return;
             case TcpCc.TCP_CA_LOSS:
+                if ((flag & SackScoreboard.FLAG_SND_UNA_ADVANCED) != 0 && tcpMayUndo(tp)) { // tcp_try_undo_loss()
+                    tp.mib.lossUndo++;
+                    tcpUndoCwndReduction(tp);
+                    tp.tcpSetCaState(TcpCc.TCP_CA_OPEN);
+                    return;
+                }
                 if (!TcpSeq.before(tp.sndUna, tp.highSeq)) {
                     tp.tcpSetCaState(TcpCc.TCP_CA_OPEN);
                     tp.retransStampUs = 0;
@@ -386,8 +410,35 @@ final class TcpInput {
     }
 
     /** tcp_enter_recovery() with tcp_init_cwnd_reduction(). */
+    /** tcp_init_undo(): remember where this reduction started, to undo it if it proves spurious. */
+    static void tcpInitUndo(TcpSock tp) {
+        tp.undoActive = true;
+        tp.undoMarker = tp.sndUna;
+        tp.undoRetrans = tp.sb.retransOut();
+        tp.retransStamped = false;
+    }
+
+    /**
+     * tcp_may_undo(): every retransmission of this episode was D-SACKed as a duplicate, or the
+     * timestamps show the original was received (tcp_packet_delayed(): the ACK echoes a TSval older
+     * than the first retransmission).
+     */
+    static boolean tcpMayUndo(TcpSock tp) {
+        if (!tp.undoActive) return false;
+        if (tp.undoRetrans == 0) return true;
+        return tp.tstampOk && tp.retransStamped && tp.rcvTsecr != 0 && tp.rcvTsecr - tp.retransStampTs < 0;
+    }
+
+    /** tcp_undo_cwnd_reduction(): the reduction was spurious: restore cwnd (ca->undo_cwnd) and ssthresh. */
+    static void tcpUndoCwndReduction(TcpSock tp) {
+        if (tp.ca != null) tp.sndCwnd = Math.max(tp.sndCwnd, tp.ca.undoCwnd(tp));
+        if (tp.priorSsthresh > tp.sndSsthresh) tp.sndSsthresh = tp.priorSsthresh;
+        tp.undoActive = false;
+    }
+
     static void tcpEnterRecovery(TcpSock tp) {
         tp.mib.sackRecovery++;
+        tcpInitUndo(tp);
         tp.mib.fastRetrans++;
         tp.priorSsthresh = tp.sndSsthresh;
         tp.priorCwnd = tp.sndCwnd;
@@ -461,6 +512,7 @@ final class TcpInput {
             if (tp.ca != null) tp.ca.cwndEvent(tp, TcpCc.CA_EVENT_LOSS);
         }
         if (newRecovery) tp.priorCwnd = tp.sndCwnd;
+        if (tp.caState < TcpCc.TCP_CA_RECOVERY || !tp.undoActive) tcpInitUndo(tp);
         tp.sb.tcpEnterLoss();
         tp.sndCwnd = tp.tcpPacketsInFlight() + 1L;
         tp.sndCwndCnt = 0;

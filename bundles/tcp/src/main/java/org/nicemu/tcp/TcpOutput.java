@@ -720,6 +720,13 @@ final class TcpOutput {
         int rc = tcpTransmitSkb(tp, skb, true);
         if (rc != 0) return rc;
         tp.sb.tcpRetransmitted(s, tp.nowUs());
+        if (tp.undoActive) {
+            tp.undoRetrans += s.pcount();
+            if (!tp.retransStamped) {
+                tp.retransStamped = true;
+                tp.retransStampTs = tp.tcpTimeStamp();
+            }
+        }
         tp.totalRetrans += s.pcount();
         tp.bytesRetrans += skb.len();
         tp.mib.retransSegs += s.pcount();

@@ -93,6 +93,10 @@ public final class TcpSock extends Sock implements TcpCcSock, SkbDestructor {
     int highSeq;
     /** tp->reordering: the reordering degree in segments, DupThresh of the loss marking (net.ipv4.tcp_reordering = 3). */
     int reordering = 3;
+    /** tp->undo_marker (as a flag plus snd_una at the start), tp->undo_retrans, and the TS clock at the first retransmission. */
+    boolean undoActive;
+    int undoMarker, undoRetrans, retransStampTs;
+    boolean retransStamped;
     long prrDelivered, prrOut;
     long delivered;
     int maxPacketsOut;

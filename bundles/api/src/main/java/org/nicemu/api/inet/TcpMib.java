@@ -16,7 +16,7 @@ public final class TcpMib {
     public long dropNoAck;
     public long delayedAcks, quickAcks, hpHits, pureAcks, ofoQueue, ofoDrop, sackRecovery, renoRecovery,
             fastRetrans, timeouts, lossProbes, spuriousRtos, dsackRecv, dsackSent, sackReneging,
-            windowProbes, tsqThrottled, sackReorder, synRetrans, abortOnData, abortOnClose, twRecycled, zeroWindowAdv,
+            windowProbes, tsqThrottled, sackReorder, dsackUndo, lossUndo, fullUndo, synRetrans, abortOnData, abortOnClose, twRecycled, zeroWindowAdv,
             pruneCalled, rcvCollapsed, autocorking, paceDelays;
 
     /** Sum of the drop counters. */
