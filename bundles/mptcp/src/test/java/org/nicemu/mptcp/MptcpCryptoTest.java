@@ -1,5 +1,6 @@
 package org.nicemu.mptcp;
 
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.nicemu.mptcp.wire.MptcpOption;
 import org.nicemu.mptcp.wire.MptcpOptions;
 import org.nicemu.mptcp.wire.MptcpOptionsReceived;
-import org.nicemu.mptcp.wire.PcapFrames;
-import org.nicemu.mptcp.wire.PcapFrames.TcpFrame;
+import org.nicemu.tcp.wire.PcapFrames;
+import org.nicemu.tcp.wire.PcapFrames.TcpFrame;
 
 /**
  * The cryptography recomputed from the keys and nonces of the Linux capture {@code linux-mptcp.pcap}

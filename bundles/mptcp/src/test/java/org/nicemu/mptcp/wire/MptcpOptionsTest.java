@@ -1,5 +1,6 @@
 package org.nicemu.mptcp.wire;
 
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.nicemu.mptcp.wire.MptcpOption.Status;
 import org.nicemu.mptcp.wire.MptcpOption.Variant;
-import org.nicemu.mptcp.wire.PcapFrames.TcpFrame;
+import org.nicemu.tcp.wire.PcapFrames;
+import org.nicemu.tcp.wire.PcapFrames.TcpFrame;
 import org.nicemu.tcp.wire.TcpOptions;
 import org.nicemu.tcp.wire.TcpOptionsReceived;
 import org.nicemu.tcp.wire.TcpOutOptions;

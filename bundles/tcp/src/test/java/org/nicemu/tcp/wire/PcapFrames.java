@@ -17,6 +17,21 @@ public final class PcapFrames {
     public record TcpFrame(int number, byte[] frame, int tcpOff, int flags, int optOff, int optLen) {
         public boolean syn() { return (flags & 0x02) != 0; }
 
+        public boolean ack() { return (flags & 0x10) != 0; }
+
+        /** TCP payload length (IPv4 total length minus headers). */
+        public int payloadLen() {
+            int totLen = (frame[16] & 0xff) << 8 | (frame[17] & 0xff);
+            return 14 + totLen - (optOff + optLen);
+        }
+
+        public long tcpSeq() {
+            return ((frame[tcpOff + 4] & 0xffL) << 24) | ((frame[tcpOff + 5] & 0xff) << 16) | ((frame[tcpOff + 6] & 0xff) << 8)
+                    | (frame[tcpOff + 7] & 0xff);
+        }
+
+        public int srcPort() { return (frame[tcpOff] & 0xff) << 8 | (frame[tcpOff + 1] & 0xff); }
+
         public byte[] options() {
             byte[] o = new byte[optLen];
             System.arraycopy(frame, optOff, o, 0, optLen);
