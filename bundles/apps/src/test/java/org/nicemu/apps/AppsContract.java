@@ -17,9 +17,9 @@ import org.nicemu.api.sock.SocketLayer;
 
 /**
  * The applications end to end on a stack of two hosts h1 (addr1) and h2 (addr2) that can reach each
- * other. {@link PipeStackTest} runs it on a stand-in stack; once TCP and the socket layer exist, a
- * subclass that builds two hosts joined by a wire with the real NIC, IP, TCP and socket layer runs
- * the very same tests (see the report / docs: AppsOverTcpTest).
+ * other. {@link PipeStackTest} runs it on a stand-in stack (byte pipes); {@link AppsOverTcpTest} on
+ * two hosts joined by a wire with the real NIC, driver, IPv4, TCP and socket layer, running
+ * the very same tests.
  */
 abstract class AppsContract {
     static final long MS = 1_000_000L;

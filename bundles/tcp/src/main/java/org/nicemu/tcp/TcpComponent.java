@@ -40,12 +40,12 @@ public final class TcpComponent implements TransportFactory {
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addCc(TcpCongestionFactory f) {
+    public void addCc(TcpCongestionFactory f) {
         ccs.put(f.name(), f);
         onLoops(p -> p.ccBack(f.name()));
     }
 
-    void removeCc(TcpCongestionFactory f) {
+    public void removeCc(TcpCongestionFactory f) {
         if (!ccs.remove(f.name(), f)) return;
         onLoops(p -> p.ccGone(f.name()));
     }
