@@ -19,7 +19,8 @@ import java.util.concurrent.locks.LockSupport;
  * and a close path that is safe to call from another thread.
  *
  * <p><b>Threading.</b> Records are appended, and {@link #flush()} is called, by one thread only
- * (the emulation loop). {@link #close()} may be called from any thread — the loop itself, a DS
+ * (the emulation loop); a full buffer is written to the file by a drainer thread of this writer
+ * while the loop fills the second buffer (one buffer in flight, so records stay in order). {@link #close()} may be called from any thread — the loop itself, a DS
  * deactivation, or the JVM shutdown hook of {@link OpenWriters}. No Java lock is taken on the
  * write path: the writing thread announces itself in a volatile {@code writing} flag and checks a
  * volatile {@code closed} flag (a Dekker-style handshake); a closing thread sets {@code closed},
@@ -49,9 +50,19 @@ public abstract class CaptureFileWriter implements AutoCloseable {
 
     /** The file this writer writes. */
     protected final Path file;
-    /** The reusable record buffer, little-endian; subclasses append whole records to it. */
-    protected final ByteBuffer buf;
+    /**
+     * The record buffer being filled, little-endian; subclasses append whole records to it. When it
+     * is full it goes to the writer thread and the other of the two buffers takes its place.
+     */
+    protected ByteBuffer buf;
     private final FileChannel channel;
+    /** Drains full buffers to the channel, so the loop thread only copies records (double buffering). */
+    private final Thread drainer;
+    private final Object handoff = new Object();
+    private ByteBuffer pending; // guarded by handoff: a full buffer the drainer writes
+    private ByteBuffer spare; // guarded by handoff: the buffer the drainer gave back
+    private IOException failure; // guarded by handoff
+    private boolean stopDrainer; // guarded by handoff
 
     @SuppressWarnings("unused") // accessed through the WRITING VarHandle
     private volatile boolean writing;
@@ -79,7 +90,62 @@ public abstract class CaptureFileWriter implements AutoCloseable {
             throw new UncheckedIOException("cannot create capture file " + this.file + ": " + e, e);
         }
         this.buf = ByteBuffer.allocateDirect(bufferBytes).order(ByteOrder.LITTLE_ENDIAN);
+        this.spare = ByteBuffer.allocateDirect(bufferBytes).order(ByteOrder.LITTLE_ENDIAN);
+        this.drainer = new Thread(this::drainLoop, "nicemu-capture " + this.file.getFileName());
+        drainer.setDaemon(true);
+        drainer.start();
         OpenWriters.register(this);
+    }
+
+    /** The drainer thread: writes each handed-over buffer completely, then returns it as the spare. */
+    private void drainLoop() {
+        while (true) {
+            ByteBuffer b;
+            synchronized (handoff) {
+                while (pending == null && !stopDrainer) {
+                    try {
+                        handoff.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (pending == null) return;
+                b = pending;
+            }
+            IOException err = null;
+            try {
+                while (b.hasRemaining()) {
+                    channel.write(b);
+                }
+            } catch (IOException e) {
+                err = e;
+            }
+            b.clear();
+            synchronized (handoff) {
+                if (err != null && failure == null) failure = err;
+                pending = null;
+                spare = b;
+                handoff.notifyAll();
+            }
+        }
+    }
+
+    /** Waits until the drainer has written what it was given; rethrows its failure naming the file. */
+    private void awaitDrained() {
+        synchronized (handoff) {
+            while (pending != null) {
+                try {
+                    handoff.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new UncheckedIOException("interrupted while writing capture file " + file, new IOException(e));
+                }
+            }
+            if (failure != null) {
+                IOException f = failure;
+                throw new UncheckedIOException("cannot write capture file " + file + ": " + f, f);
+            }
+        }
     }
 
     /** The capture file (absolute, normalized). */
@@ -118,17 +184,19 @@ public abstract class CaptureFileWriter implements AutoCloseable {
         }
     }
 
-    /** Writes all buffered bytes to the channel and clears the buffer. */
+    /**
+     * Hands the buffered bytes to the drainer thread (after it finished the previous buffer) and
+     * continues in the spare buffer. Records stay in order: one buffer is in flight at a time.
+     */
     private void drain() {
+        awaitDrained();
+        if (buf.position() == 0) return;
         buf.flip();
-        try {
-            while (buf.hasRemaining()) {
-                channel.write(buf);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write capture file " + file + ": " + e, e);
-        } finally {
-            buf.clear();
+        synchronized (handoff) {
+            pending = buf;
+            buf = spare;
+            spare = null;
+            handoff.notifyAll();
         }
     }
 
@@ -142,6 +210,7 @@ public abstract class CaptureFileWriter implements AutoCloseable {
         }
         try {
             drain();
+            awaitDrained();
         } finally {
             exit();
         }
@@ -175,7 +244,12 @@ public abstract class CaptureFileWriter implements AutoCloseable {
             try {
                 writeTrailer();
                 drain();
+                awaitDrained();
             } finally {
+                synchronized (handoff) {
+                    stopDrainer = true;
+                    handoff.notifyAll();
+                }
                 try {
                     channel.close();
                 } catch (IOException e) {
