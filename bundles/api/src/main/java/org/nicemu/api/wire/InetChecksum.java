@@ -39,9 +39,6 @@ public final class InetChecksum {
      * region is taken to start at an even position; to chain a region that starts at an odd position
      * relative to the checksummed data, use {@link #blockAdd}.
      */
-    private static final java.lang.invoke.VarHandle LONG_BE =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
-
     public static long partial(byte[] b, int off, int len, long sum) {
         if (off < 0 || len < 0 || off > b.length - len) {
             throw new IndexOutOfBoundsException("csum region " + off + "+" + len + " of " + b.length);
@@ -49,10 +46,6 @@ public final class InetChecksum {
         int i = off;
         int end = off + len;
         long s = 0;
-        for (; i <= end - 8; i += 8) { // two 32-bit big-endian words per load; carries collect in the upper bits
-            long w = (long) LONG_BE.get(b, i);
-            s += (w >>> 32) + (w & 0xffffffffL);
-        }
         for (; i <= end - 4; i += 4) {
             s += (int) INT_BE.get(b, i) & 0xffffffffL;
         }
