@@ -4,8 +4,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import org.nicemu.api.emu.Host;
 import org.nicemu.api.sock.Proto;
@@ -34,9 +32,10 @@ public final class TcpComponent implements TransportFactory {
 
     @Override
     public Proto create(Host host) {
-        TcpProto p = new TcpProto(host, ccs);
-        protos.add(p);
-        return new ProtoHandle(p);
+        TcpProto[] self = new TcpProto[1];
+        self[0] = new TcpProto(host, ccs, () -> protos.remove(self[0]));
+        protos.add(self[0]);
+        return self[0];
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -58,38 +57,19 @@ public final class TcpComponent implements TransportFactory {
     /** Runs {@code action} on each host's loop and waits (at most 5 s each), as DESIGN §6 asks of unbinds. */
     private void onLoops(java.util.function.Consumer<TcpProto> action) {
         for (TcpProto p : protos) {
-            var loop = p.host().loop();
-            if (loop.inLoop()) {
-                action.accept(p);
-                continue;
-            }
-            CountDownLatch done = new CountDownLatch(1);
-            loop.post(() -> {
+            Runnable r = () -> {
                 try {
                     action.accept(p);
                 } catch (RuntimeException e) {
                     System.err.println("nicemu: tcp: " + e);
-                } finally {
-                    done.countDown();
                 }
-            });
+            };
             try {
-                if (!done.await(5, TimeUnit.SECONDS)) System.err.println("nicemu: tcp: loop of " + p.host().name() + " did not answer in 5 s");
+                if (!p.host().loop().runAndWait(r, 5000)) System.err.println("nicemu: tcp: loop of " + p.host().name() + " did not answer in 5 s");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-        }
-    }
-
-    /** Forgets a host's TCP when the core unbinds it. */
-    private final class ProtoHandle extends ForwardingProto {
-        ProtoHandle(TcpProto p) { super(p); }
-
-        @Override
-        public void destroy() {
-            protos.remove(p);
-            p.destroy();
         }
     }
 }

@@ -215,7 +215,6 @@ final class TcpInput {
         flag |= tcpAckUpdateWindow(tp, seg);
         if (seg.len > 0) flag |= FLAG_DATA;
         if (tp.tstampOk && seg.sawTstamp) tp.rcvTsecr = seg.tsecr;
-        int priorInFlight = tp.tcpPacketsInFlight();
         tp.sb.setHighSeq(tp.highSeq);
         tp.sb.setMaxWindow((int) Math.min(tp.maxWindow, Integer.MAX_VALUE));
         flag |= tp.sb.tcpAck(ack, seg.sackStart, seg.sackEnd, n);
@@ -252,8 +251,7 @@ final class TcpInput {
         if ((flag & SackScoreboard.FLAG_SND_UNA_ADVANCED) != 0) {
             tp.rtt.resetBackoff();
             tp.probesOut = 0;
-            if (tp.icskPending != TcpSock.ICSK_TIME_LOSS_PROBE || tp.packetsOut() == 0) TcpTimers.tcpRearmRto(tp);
-            else TcpTimers.tcpRearmRto(tp);
+            TcpTimers.tcpRearmRto(tp);
         }
         if (tp.ca != null && acked > 0) tp.ca.pktsAcked(tp, acked, caRtt);
         if (tp.tlpHighSeq != 0 && !TcpSeq.before(ack, tp.tlpHighSeq)) tp.tlpHighSeq = 0;
@@ -269,7 +267,6 @@ final class TcpInput {
         TcpOutput.tcpUpdatePacingRate(tp);
         tcpSndbufExpand(tp);
         if (tp.caState == TcpCc.TCP_CA_RECOVERY || tp.caState == TcpCc.TCP_CA_LOSS) TcpOutput.tcpXmitRetransmitQueue(tp);
-        if (priorInFlight < 0) flag |= 0;
         return flag | FLAG_ACK_PROCESSED;
     }
 
@@ -462,10 +459,7 @@ final class TcpInput {
 
     /** tcp_end_cwnd_reduction(): cwnd = ssthresh after Recovery/CWR, back to Open. */
     static void tcpEndCwndReduction(TcpSock tp) {
-        if (tp.inCwndReduction() && tp.sndSsthresh < TcpCc.TCP_INFINITE_SSTHRESH) {
-            tp.sndCwnd = Math.max(2, Math.min(tp.sndCwnd, tp.sndSsthresh));
-            tp.sndCwnd = Math.max(tp.sndSsthresh, 2) < tp.sndCwnd ? tp.sndCwnd : Math.max(tp.sndSsthresh, 2);
-        }
+        if (tp.inCwndReduction() && tp.sndSsthresh < TcpCc.TCP_INFINITE_SSTHRESH) tp.sndCwnd = Math.max(tp.sndSsthresh, 2);
         if (tp.ca != null) tp.ca.cwndEvent(tp, TcpCc.CA_EVENT_COMPLETE_CWR);
         tp.tcpSetCaState(TcpCc.TCP_CA_OPEN);
         tp.retransStampUs = 0;
@@ -1060,7 +1054,6 @@ final class TcpInput {
             return;
         }
         if ((seg.flags & TcpHeader.FIN) != 0) tp.timewaitTimer.arm(tp.nowNs() + TcpSock.TCP_TIMEWAIT_LEN_NS);
-        tp.mib.twRecycled += 0;
         TcpOutput.tcpSendAck(tp);
     }
 

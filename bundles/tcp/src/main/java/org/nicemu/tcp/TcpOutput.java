@@ -39,7 +39,7 @@ final class TcpOutput {
     private TcpOutput() {
     }
 
-    /** TCP_SKB_CB flags for a SYN, SYN-ACK ... */
+    /** MAX_TCP_HEADER: headroom reserved in every TCP skb for the TCP, IP and link headers. */
     static final int MAX_TCP_HEADER = WindowMath.MAX_TCP_HEADER;
     /** sysctl_tcp_min_tso_segs, sk_pacing_shift, tcp_tso_win_divisor, sysctl_tcp_pacing_ss/ca_ratio. */
     static final int MIN_TSO_SEGS = 2, PACING_SHIFT = 10, TSO_WIN_DIVISOR = 3, PACING_SS_RATIO = 200,
@@ -116,7 +116,6 @@ final class TcpOutput {
             SkBuff tail = tp.writeQueue.peekTail();
             if (tail != null && (flags & SockConst.MSG_EOR) != 0) cbSetEor(tail, true);
             tcpPush(tp, flags, mssNow, tp.nonagle, sizeGoal);
-            tp.host.counters().sockSendmsgBytes += 0; // counted by the socket layer
             return copied;
         }
         return -SockConst.EAGAIN;
@@ -238,7 +237,7 @@ final class TcpOutput {
      */
     static boolean tcpWriteXmit(TcpSock tp, int mssNow, int nonagle, int pushOne) {
         int sent = 0;
-        boolean isCwndLimited = false, isRwndLimited = false;
+        boolean isCwndLimited = false;
         int maxSegs = tcpTsoSegs(tp, mssNow);
         SkBuff skb;
         while ((skb = tp.writeQueue.peek()) != null) {
@@ -251,10 +250,7 @@ final class TcpOutput {
                     break;
                 }
             }
-            if (!tcpSndWndTest(tp, skb, mssNow)) {
-                isRwndLimited = true;
-                break;
-            }
+            if (!tcpSndWndTest(tp, skb, mssNow)) break;
             if (tsoSegs == 1) {
                 if (!tcpNagleTest(tp, skb, mssNow, skb == tp.writeQueue.peekTail() ? nonagle : TcpSock.TCP_NAGLE_PUSH)) break;
             } else if (pushOne == 0 && tcpTsoShouldDefer(tp, skb, cwndQuota, maxSegs)) {
@@ -269,7 +265,6 @@ final class TcpOutput {
             sent += tcpSkbPcount(skb, mssNow);
             if (pushOne != 0) break;
         }
-        if (isRwndLimited) tp.mib.zeroWindowAdv += 0;
         if (sent > 0) {
             if (tp.inCwndReduction()) tp.prrOut += sent;
             if (pushOne != 2) tcpScheduleLossProbe(tp);

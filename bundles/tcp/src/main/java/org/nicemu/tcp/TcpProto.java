@@ -74,8 +74,11 @@ final class TcpProto implements Proto {
     private final List<TcpSock> all = new ArrayList<>();
     private TcpSock lastHit;
     private boolean destroyed;
+    private final Runnable onDestroy;
 
-    TcpProto(Host host, Map<String, TcpCongestionFactory> ccs) {
+    /** {@code onDestroy} runs once when the core unbinds this instance (the component forgets it). */
+    TcpProto(Host host, Map<String, TcpCongestionFactory> ccs, Runnable onDestroy) {
+        this.onDestroy = onDestroy;
         this.host = host;
         this.ns = host.inet();
         this.mib = ns.tcp;
@@ -503,7 +506,6 @@ final class TcpProto implements Proto {
         tp.retransmitTimer.cancel();
         tp.delackTimer.cancel();
         tp.timewaitTimer.cancel();
-        tp.keepaliveTimer.cancel();
         tp.icskPending = 0;
         unhash(tp);
         unbindPort(tp);
@@ -688,7 +690,7 @@ final class TcpProto implements Proto {
     /** A congestion-control bundle is going: its sockets move to the default (or built-in reno). */
     void ccGone(String name) {
         for (TcpSock tp : new ArrayList<>(all)) {
-            if (tp.ca != null && name.equals(tp.caName)) tcpSetCongestionControl(tp, "\u0000gone"); // falls to default
+            if (tp.ca != null && name.equals(tp.caName)) tcpSetCongestionControl(tp, ns.tcpCongestionControl); // or built-in reno
         }
     }
 
@@ -927,6 +929,7 @@ final class TcpProto implements Proto {
     @Override
     public void destroy() {
         if (destroyed) return;
+        onDestroy.run();
         for (TcpSock tp : new ArrayList<>(all)) {
             if (tp.skState == SockConst.TCP_CLOSE) continue;
             abort(tp, SockConst.ECONNABORTED);

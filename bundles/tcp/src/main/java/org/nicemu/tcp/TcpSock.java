@@ -176,7 +176,7 @@ public final class TcpSock extends Sock implements TcpCcSock, SkbDestructor {
     long totalRetrans;
 
     // ---- timers
-    final Timer retransmitTimer, delackTimer, timewaitTimer, keepaliveTimer;
+    final Timer retransmitTimer, delackTimer, timewaitTimer;
     Flowi4 flow;
     final Runnable tsqHandler;
 
@@ -194,7 +194,6 @@ public final class TcpSock extends Sock implements TcpCcSock, SkbDestructor {
         retransmitTimer = loop.newTimer(n + " retransmit", () -> TcpTimers.tcpWriteTimer(this));
         delackTimer = loop.newTimer(n + " delack", () -> TcpTimers.tcpDelackTimer(this));
         timewaitTimer = loop.newTimer(n + " timewait", () -> TcpTimers.tcpTimewaitTimer(this));
-        keepaliveTimer = loop.newTimer(n + " synack", () -> TcpTimers.tcpSynackTimer(this));
         tsqHandler = () -> TcpOutput.tcpTsqHandler(this);
     }
 

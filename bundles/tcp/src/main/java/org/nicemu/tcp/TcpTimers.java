@@ -1,12 +1,11 @@
 package org.nicemu.tcp;
 
 import org.nicemu.api.sock.SockConst;
-import org.nicemu.api.tcp.cc.TcpCc;
 
 /**
  * TCP's timers: net/ipv4/tcp_timer.c ({@code tcp_write_timer_handler()} with
  * {@code tcp_retransmit_timer()}, {@code tcp_probe_timer()}, the loss probe; {@code tcp_delack_timer()};
- * the SYN-ACK timer of request socks; TIME-WAIT and orphaned FIN-WAIT-2 expiry). Timers run on the
+ * TIME-WAIT and orphaned FIN-WAIT-2 expiry). Timers run on the
  * emulation loop at emulated time; a socket owned by a task defers them as the kernel does with
  * {@code TCP_*_DEFERRED} flags.
  */
@@ -124,28 +123,5 @@ final class TcpTimers {
     /** TIME-WAIT (and orphaned FIN-WAIT-2) lifetime ended: inet_twsk_kill(). */
     static void tcpTimewaitTimer(TcpSock tp) {
         if (tp.skState == SockConst.TCP_TIME_WAIT || tp.skState == SockConst.TCP_FIN_WAIT2) tp.proto.tcpDone(tp);
-    }
-
-    /**
-     * The request sock's SYN-ACK timer (reqsk_timer_handler()): retransmit the SYN-ACK with backoff,
-     * up to tcp_synack_retries, then forget the request.
-     */
-    static void tcpSynackTimer(TcpSock tp) {
-        if (tp.skState != SockConst.TCP_SYN_RECV) return;
-        if (tp.retransmits >= tp.host.inet().tcpSynackRetries) {
-            tp.proto.tcpDone(tp);
-            return;
-        }
-        tp.retransmits++;
-        tp.mib.synRetrans++;
-        SackScoreboard.Seg head = tp.sb.first();
-        if (head != null) TcpOutput.tcpRetransmitSkb(tp, head);
-        long when = Math.min(RttEstimator.TCP_TIMEOUT_INIT_US << tp.retransmits, RttEstimator.TCP_RTO_MAX_US);
-        tp.keepaliveTimer.arm(tp.nowNs() + when * 1000);
-    }
-
-    /** Whether cwnd may be raised by CC in this state (tcp_may_raise_cwnd() in spirit). */
-    static boolean tcpMayRaiseCwnd(TcpSock tp) {
-        return tp.caState == TcpCc.TCP_CA_OPEN || tp.caState == TcpCc.TCP_CA_DISORDER || tp.caState == TcpCc.TCP_CA_LOSS;
     }
 }
