@@ -117,20 +117,8 @@ public final class SocketLayerComponent implements SocketLayer {
                     }
                 }
             };
-            if (h.loop().inLoop()) {
-                abort.run();
-                continue;
-            }
-            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-            h.loop().post(() -> {
-                try {
-                    abort.run();
-                } finally {
-                    done.countDown();
-                }
-            });
             try {
-                if (!done.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (!h.loop().runAndWait(abort, 5000)) {
                     System.err.println("nicemu: socket layer: the loop of host " + h.name() + " did not answer in 5 s; its sockets were not aborted");
                 }
             } catch (InterruptedException ex) {

@@ -32,6 +32,28 @@ public interface EventLoop {
     boolean inLoop();
 
     /**
+     * Runs {@code task} on the loop and waits until it has run, at most {@code timeoutMillis}; runs
+     * it directly when called on the loop thread. For framework threads that must know the loop has
+     * finished with a bundle's code before they return (DESIGN §6). The task handles its own
+     * exceptions. Returns false when the loop did not run it in time.
+     */
+    default boolean runAndWait(Runnable task, long timeoutMillis) throws InterruptedException {
+        if (inLoop()) {
+            task.run();
+            return true;
+        }
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        post(() -> {
+            try {
+                task.run();
+            } finally {
+                done.countDown();
+            }
+        });
+        return done.await(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /**
      * A deterministic random stream derived from the emulation seed and {@code stream}: the same
      * seed and stream name always give the same sequence.
      */
