@@ -15,6 +15,8 @@ public final class InetNs {
     public final IpCounters counters = new IpCounters();
     /** TCP counters (/proc/net/snmp Tcp, /proc/net/netstat TcpExt); kept across TCP bundle swaps. */
     public final TcpMib tcp = new TcpMib();
+    /** net.mptcp.* and the MPTCP path manager's endpoints and limits; kept across MPTCP bundle swaps. */
+    public final org.nicemu.api.mptcp.pm.MptcpPernet mptcp = new org.nicemu.api.mptcp.pm.MptcpPernet();
     /** net.ipv4.tcp_congestion_control: the default algorithm of new sockets. */
     public String tcpCongestionControl = "cubic";
     /** net.ipv4.tcp_sack, tcp_timestamps, tcp_window_scaling (on by default, as in Linux). */

@@ -17,6 +17,12 @@ public final class SockConst {
 
     // address family, type, protocol
     public static final int AF_INET = 2, SOCK_STREAM = 1, SOCK_DGRAM = 2, IPPROTO_TCP = 6, IPPROTO_UDP = 17;
+    /** IPPROTO_MPTCP (include/uapi/linux/in.h): {@code socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP)}; never on the wire. */
+    public static final int IPPROTO_MPTCP = 262;
+    /** SOL_TCP, the option level of TCP (= IPPROTO_TCP). */
+    public static final int SOL_TCP = 6;
+    /** MPTCP_SCHEDULER (SOL_TCP 43 in the multipath-tcp.org kernel): the scheduler of one MPTCP connection, by name. */
+    public static final int MPTCP_SCHEDULER = 43;
 
     // levels and options
     public static final int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_ERROR = 4, SO_SNDBUF = 7, SO_RCVBUF = 8,

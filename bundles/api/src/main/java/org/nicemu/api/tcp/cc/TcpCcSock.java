@@ -89,4 +89,12 @@ public interface TcpCcSock {
 
     /** Largest GSO packet the socket builds, in bytes ({@code sk->sk_gso_max_size}). */
     int gsoMaxSize();
+
+    /**
+     * The subflows whose windows are coupled with this socket's (an MPTCP subflow: RFC 6356 LIA reads
+     * them), or null for a plain TCP socket.
+     */
+    default CoupledSubflows coupled() {
+        return null;
+    }
 }
