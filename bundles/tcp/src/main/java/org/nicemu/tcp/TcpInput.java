@@ -56,6 +56,7 @@ final class TcpInput {
         if (predicted) {
             tp.mib.hpHits++;
             if (tp.tstampOk && seg.sawTstamp) tcpStoreTsRecent(tp, seg);
+            if (!tcpUlpIncoming(tp, skb, seg)) return;
             int flag = tcpAck(tp, seg);
             if (seg.len == 0) {
                 tp.mib.pureAcks += flag > 0 ? 1 : 0;
@@ -74,6 +75,7 @@ final class TcpInput {
             tp.host.allocator().free(skb);
             return;
         }
+        if (!tcpUlpIncoming(tp, skb, seg)) return;
         if (tcpAck(tp, seg) < 0) {
             tp.mib.dropNotAcceptable++;
             tp.host.allocator().free(skb);
@@ -87,6 +89,32 @@ final class TcpInput {
         tcpDataQueue(tp, skb, seg);
         tcpDataSndCheck(tp);
         tcpAckSndCheck(tp);
+    }
+
+    /**
+     * mptcp_incoming_options(): an accepted segment's options (the TCP options area of the skb,
+     * whose data is still at the TCP header) go to the socket's ULP. Returns false, with the skb
+     * freed, when the ULP closed or reset the socket from the hook.
+     */
+    static boolean tcpUlpIncoming(TcpSock tp, SkBuff skb, TcpProto.Seg seg) {
+        if (tp.ulp == null) return true;
+        int th = skb.dataOffset();
+        tp.ulpIncomingOptions(seg.flags, seg.seq, seg.len, skb.head(), th + TcpHeader.MIN_LEN, seg.doff - TcpHeader.MIN_LEN);
+        if (tp.skState == SockConst.TCP_CLOSE) {
+            tp.host.allocator().free(skb);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * An accepted RST: its options reach the ULP before the reset (tcp_reset() calls
+     * mptcp_incoming_options() so that MP_TCPRST is seen). The skb is left to the caller.
+     */
+    static void tcpUlpIncomingRst(TcpSock tp, SkBuff skb, TcpProto.Seg seg) {
+        if (tp.ulp == null) return;
+        int th = skb.dataOffset();
+        tp.ulpIncomingOptions(seg.flags, seg.seq, seg.len, skb.head(), th + TcpHeader.MIN_LEN, seg.doff - TcpHeader.MIN_LEN);
     }
 
     /**
@@ -114,6 +142,7 @@ final class TcpInput {
         }
         if ((seg.flags & TcpHeader.RST) != 0) {
             if (seg.seq == tp.rcvNxt) {
+                tcpUlpIncomingRst(tp, skb, seg);
                 tcpReset(tp);
             } else {
                 tp.mib.dropBadRst++;
@@ -898,6 +927,7 @@ final class TcpInput {
                 && (seg.flags & (TcpHeader.SYN | TcpHeader.ACK | TcpHeader.RST)) == (TcpHeader.SYN | TcpHeader.ACK)
                 && seg.seq + 1 == tp.rcvNxt && seg.ack == tp.sndNxt && seg.len == 0) {
             // simultaneous open: the peer's SYN-ACK acknowledges our SYN and completes the handshake
+            if (!tcpUlpIncoming(tp, skb, seg)) return;
             tcpAck(tp, seg);
             tp.proto.tcpSynRecvEstablished(tp, seg);
             a.free(skb);
@@ -910,6 +940,8 @@ final class TcpInput {
             a.free(skb);
             return;
         }
+        // the third ACK of a passive open reaches the child's ULP here, before established()
+        if (!tcpUlpIncoming(tp, skb, seg)) return;
         int f = tcpAck(tp, seg);
         boolean acceptable = f > 0 || (f == 0 && seg.ack == tp.sndUna);
         switch (tp.skState) {
@@ -996,6 +1028,7 @@ final class TcpInput {
                 return;
             }
             if ((flags & TcpHeader.RST) != 0) {
+                tcpUlpIncomingRst(tp, skb, seg);
                 tcpReset(tp);
                 a.free(skb);
                 return;
@@ -1012,6 +1045,9 @@ final class TcpInput {
             tp.sndWl1 = seg.seq;
             tp.sndWnd = seg.window; // a SYN's window is never scaled
             tp.maxWindow = tp.sndWnd;
+            // the SYN-ACK's options reach the ULP before the handshake completes (and before the
+            // third ACK is built, so that it carries what they changed)
+            if (!tcpUlpIncoming(tp, skb, seg)) return;
             tcpAck(tp, seg);
             TcpOutput.tcpSyncMss(tp, tp.pmtu);
             tp.proto.tcpFinishConnect(tp);

@@ -18,6 +18,7 @@ import org.nicemu.api.skb.SkbAllocator;
 import org.nicemu.api.skb.SkbSharedInfo;
 import org.nicemu.api.sock.SockConst;
 import org.nicemu.api.tcp.cc.TcpCc;
+import org.nicemu.api.tcp.ulp.UlpCb;
 import org.nicemu.api.wire.Ipv4Header;
 import org.nicemu.api.wire.TcpHeader;
 import org.nicemu.tcp.wire.TcpOptions;
@@ -71,7 +72,8 @@ final class TcpOutput {
         while (copied < len) {
             SkBuff skb = tp.writeQueue.peekTail();
             int copy = skb == null ? 0 : sizeGoal - skb.len();
-            if (copy <= 0 || cbEor(skb) || (cbFlags(skb) & TcpHeader.FIN) != 0) {
+            // an skb carrying a ULP mapping is closed to more bytes, as an EOR skb is
+            if (copy <= 0 || cbEor(skb) || (cbFlags(skb) & TcpHeader.FIN) != 0 || (UlpCb.flags(skb) & UlpCb.F_MAP) != 0) {
                 if (!tp.skStreamMemoryFree()) break; // wait_for_space
                 skb = tcpStreamAllocSkb(tp);
                 tcpSkbEntail(tp, skb);
@@ -121,6 +123,61 @@ final class TcpOutput {
         return -SockConst.EAGAIN;
     }
 
+    /**
+     * The ULP's send (net/mptcp/protocol.c {@code mptcp_sendmsg_frag()} with {@code tcp_build_frag()}):
+     * {@code len} bytes as new skbs at the tail of the write queue, never merged with earlier data;
+     * each skb (at most the size goal, and a new one when the frag slots run out) carries the whole
+     * mapping {@code (dataSeq, write_seq - iss, len + dataFin)} with {@link UlpCb#F_MAP} (and
+     * {@link UlpCb#F_DATA_FIN}). Bytes are copied into page frags as tcp_sendmsg does; write_seq and
+     * sk_wmem_queued grow; the send buffer is not checked (the meta socket accounts for memory).
+     * Does not transmit. Returns {@code len}, -EINVAL for a length outside 1..65535 (65534 with the
+     * DATA_FIN) or a bad buffer range, -EPIPE when the socket cannot send.
+     */
+    static int tcpQueueMapped(TcpSock tp, byte[] buf, int off, int len, long dataSeq, boolean dataFin) {
+        int mapLen = len + (dataFin ? 1 : 0);
+        if (len < 1 || mapLen > 0xffff || buf == null || off < 0 || off > buf.length - len) return -SockConst.EINVAL;
+        if (tp.skErr != 0 || (tp.skShutdown & SockConst.SEND_SHUTDOWN) != 0) return -SockConst.EPIPE;
+        if (tp.skState != SockConst.TCP_ESTABLISHED && tp.skState != SockConst.TCP_CLOSE_WAIT) return -SockConst.EPIPE;
+        SkbAllocator alloc = tp.host.allocator();
+        int sizeGoal = tcpXmitSizeGoal(tp, tcpCurrentMss(tp));
+        int subflowSeq = tp.writeSeq - tp.iss;
+        int flags = UlpCb.F_MAP | (dataFin ? UlpCb.F_DATA_FIN : 0);
+        SkBuff skb = null;
+        int copied = 0;
+        while (copied < len) {
+            if (skb == null || skb.len() >= sizeGoal) {
+                skb = tcpStreamAllocSkb(tp);
+                tcpSkbEntail(tp, skb);
+                UlpCb.setMapping(skb, dataSeq, subflowSeq, mapLen, flags);
+            }
+            if (tp.pfPage == null || tp.pfOffset >= Page.PAGE_SIZE) {
+                if (tp.pfPage != null) alloc.putPage(tp.pfPage);
+                tp.pfPage = alloc.allocPage();
+                tp.pfOffset = 0;
+            }
+            boolean merge = skb.canCoalesce(tp.pfPage, tp.pfOffset);
+            if (!merge && skb.shinfo().nrFrags() >= SkbSharedInfo.MAX_SKB_FRAGS) {
+                skb = null; // no frag slot left: the rest goes to a new skb with the same mapping
+                continue;
+            }
+            int copy = Math.min(Math.min(sizeGoal - skb.len(), len - copied), Page.PAGE_SIZE - tp.pfOffset);
+            System.arraycopy(buf, off + copied, tp.pfPage.bytes(), tp.pfOffset, copy);
+            alloc.copied(tp.proto.copySiteSendmsg, copy);
+            if (merge) {
+                skb.growLastFrag(copy);
+            } else {
+                tp.pfPage.get();
+                skb.addFrag(tp.pfPage, tp.pfOffset, copy);
+            }
+            tp.pfOffset += copy;
+            tp.writeSeq += copy;
+            cbSetEndSeq(skb, cbEndSeq(skb) + copy);
+            tp.skWmemQueued += copy;
+            copied += copy;
+        }
+        return len;
+    }
+
     /** forced_push(): more than half the peer's largest window was written since the last PSH. */
     private static boolean forcedPush(TcpSock tp) {
         return TcpSeq.after(tp.writeSeq, tp.pushedSeq + (int) (tp.maxWindow >> 1));
@@ -137,6 +194,7 @@ final class TcpOutput {
         SkBuff skb = tp.host.allocator().allocSkbFclone(MAX_TCP_HEADER);
         skb.reserve(MAX_TCP_HEADER);
         skb.ipSummed = SkBuff.CHECKSUM_PARTIAL;
+        UlpCb.clear(skb); // skb heads are recycled: no stale ULP mapping
         return skb;
     }
 
@@ -191,16 +249,48 @@ final class TcpOutput {
         return TcpHeader.MIN_LEN + (tp.tstampOk ? TcpOptions.TCPOLEN_TSTAMP_ALIGNED : 0);
     }
 
-    /** tcp_current_mss(): mss_cache less the SACK blocks the next segment will carry. */
+    /**
+     * tcp_current_mss(): mss_cache less the options a full data segment carries beyond the
+     * timestamps: the SACK blocks, and with a ULP the option size it reports for {@code skb == NULL}
+     * ({@code tcp_established_options(sk, NULL, ...)} → {@code mptcp_established_options()}),
+     * aligned to 4. An estimate beyond the space left after the timestamps is ignored, as the
+     * segments will not carry it.
+     */
     static int tcpCurrentMss(TcpSock tp) {
         int mss = tp.mssCache;
         int blocks = tp.numSacks + (tp.dsack ? 1 : 0);
-        if (blocks > 0 && tp.skState == SockConst.TCP_ESTABLISHED) {
-            int hdr = tcpHeaderLen(tp) + tp.proto.outOpts.tcpEstablishedOptions(tp.tstampOk, 0, 0, tp.sackStart,
-                    tp.sackEnd, Math.min(blocks, 4)) - (tp.tstampOk ? TcpOptions.TCPOLEN_TSTAMP_ALIGNED : 0);
+        if (tp.skState != SockConst.TCP_ESTABLISHED) blocks = 0;
+        int extra = 0;
+        if (tp.ulp != null && !tp.inUlpEstimate) {
+            byte[] scratch = tp.proto.ulpScratch;
+            tp.inUlpEstimate = true;
+            try {
+                extra = ulpOptionLength(tp.ulpEstablishedOptions(null, TcpHeader.ACK, ulpRemaining(tp), scratch), tp);
+            } finally {
+                tp.inUlpEstimate = false;
+            }
+        }
+        if (blocks > 0 || extra > 0) {
+            TcpOutOptions o = tp.proto.outOpts;
+            o.setExtra(tp.proto.ulpScratch, 0, extra);
+            int hdr = tcpHeaderLen(tp) + o.tcpEstablishedOptions(tp.tstampOk, 0, 0, tp.sackStart, tp.sackEnd,
+                    Math.min(blocks, 4)) - (tp.tstampOk ? TcpOptions.TCPOLEN_TSTAMP_ALIGNED : 0);
+            o.setExtra(tp.proto.ulpScratch, 0, 0);
             mss = WindowMath.tcpCurrentMss(mss, hdr, tcpHeaderLen(tp));
         }
-        return Math.max(mss, 1);
+        mss = Math.max(mss, 1);
+        if (tp.ulp != null) tp.ulpMssNow = mss;
+        return mss;
+    }
+
+    /** The option space a ULP may fill after the handshake: MAX_TCP_OPTION_SPACE less the timestamps. */
+    static int ulpRemaining(TcpSock tp) {
+        return TcpOptions.MAX_TCP_OPTION_SPACE - (tp.tstampOk ? TcpOptions.TCPOLEN_TSTAMP_ALIGNED : 0);
+    }
+
+    /** The ULP's answer if it fits in the space left after the timestamps, else 0 (the options are dropped). */
+    private static int ulpOptionLength(int n, TcpSock tp) {
+        return n > 0 && n <= ulpRemaining(tp) ? n : 0;
     }
 
     /** tcp_xmit_size_goal(). */
@@ -368,6 +458,7 @@ final class TcpOutput {
         cbSetEor(buff, cbEor(skb));
         cbSetEor(skb, false);
         cbSetEndSeq(skb, seq + len);
+        UlpCb.copy(skb, buff); // both parts keep the whole ULP mapping
         tp.writeQueue.insertAfter(skb, buff);
     }
 
@@ -410,7 +501,7 @@ final class TcpOutput {
         tp.writeQueue.unlink(skb);
         tp.rtxQueue.addTail(skb);
         int seq = cbSeq(skb), end = cbEndSeq(skb);
-        int prior = tp.packetsOut();
+        long prior = tp.packetsOut();
         tp.sb.tcpQueueRtx(seq, end, mssNow, skb.tstamp / 1000, skb);
         tp.sndNxt = end;
         if (tp.sb.packetsOut() > tp.maxPacketsOut) tp.maxPacketsOut = tp.sb.packetsOut();
@@ -443,19 +534,34 @@ final class TcpOutput {
         int seq = cbSeq(skb);
         int payload = skb.len();
         TcpOutOptions o = tp.proto.outOpts;
+        byte[] scratch = tp.proto.ulpScratch;
         int optLen;
         boolean syn = (flags & TcpHeader.SYN) != 0;
         if (syn) {
-            optLen = (flags & TcpHeader.ACK) != 0
-                    ? o.tcpSynackOptions(tcpAdvertiseMss(tp), tp.tstampOk, tp.tcpTimeStamp(), tp.tsRecent, tp.wscaleOk, tp.rcvWscale, tp.sackOk)
-                    : o.tcpSynOptions(tcpAdvertiseMss(tp), tp.host.inet().tcpTimestamps, tp.tcpTimeStamp(), 0,
-                            tp.host.inet().tcpWindowScaling, tp.rcvWscale, tp.host.inet().tcpSack);
+            boolean synack = (flags & TcpHeader.ACK) != 0;
+            // mptcp_syn_options() / mptcp_synack_options(): the ULP's options go in first, written last
+            int n = tp.ulpSynOptions(synack, scratch);
+            if (n < 0 || n > TcpOptions.MAX_TCP_OPTION_SPACE) n = 0;
+            o.setExtra(scratch, 0, n);
+            optLen = tcpSynOptionsFor(tp, o, synack);
+            if (optLen > TcpOptions.MAX_TCP_OPTION_SPACE) { // they do not fit beside MSS, TS, WS, SACK_PERM: dropped
+                o.setExtra(scratch, 0, 0);
+                optLen = tcpSynOptionsFor(tp, o, synack);
+            }
         } else {
+            int n = 0;
+            if (tp.ulp != null) {
+                // mptcp_established_options(): a data skb shows its own mapping; a segment without
+                // payload shows a cleared ULP area, never a stale mapping
+                if (payload == 0) UlpCb.clear(skb);
+                n = ulpOptionLength(tp.ulpEstablishedOptions(skb, flags, ulpRemaining(tp), scratch), tp);
+            }
+            o.setExtra(scratch, 0, n);
             int blocks = 0;
             if (tp.skState == SockConst.TCP_ESTABLISHED || tp.skState >= SockConst.TCP_FIN_WAIT1) blocks = fillSackBlocks(tp);
             optLen = o.tcpEstablishedOptions(tp.tstampOk, tp.tcpTimeStamp(), tp.tsRecent, tp.proto.sackOutStart,
                     tp.proto.sackOutEnd, blocks);
-            if (blocks > 0) tp.dsack = false; // a D-SACK is reported once
+            if (blocks > 0 && o.numSackBlocks() > 0) tp.dsack = false; // a D-SACK is reported once
         }
         int hdr = TcpHeader.MIN_LEN + optLen;
         int d = nskb.push(hdr);
@@ -471,6 +577,9 @@ final class TcpOutput {
         nskb.csumStart = nskb.transportHeader;
         nskb.csumOffset = TcpHeader.CHECK;
         int mss = tcpCurrentMssFor(tp, optLen);
+        // with a ULP the skb was cut at the mss_now of tcp_current_mss() (its option estimate off):
+        // GSO segments at that size, as the kernel's tcp_set_skb_tso_segs(skb, mss_now)
+        if (tp.ulp != null && tp.ulpMssNow > 0 && payload > 0) mss = Math.min(mss, tp.ulpMssNow);
         if (payload > mss && !syn) nskb.setGso(mss, (payload + mss - 1) / mss, SkBuff.SKB_GSO_TCPV4);
         else nskb.setGso(0, 0, 0); // tcp_set_skb_tso_segs(): one segment is not GSO (the skb may have been part of a TSO burst)
         nskb.hash = tp.txhash;
@@ -503,6 +612,14 @@ final class TcpOutput {
             rc = 0; // the segment is in the retransmit queue; the kernel treats it as sent
         }
         return rc < 0 ? rc : 0;
+    }
+
+    /** tcp_syn_options() / tcp_synack_options() for this socket, the extra options already set in {@code o}. */
+    private static int tcpSynOptionsFor(TcpSock tp, TcpOutOptions o, boolean synack) {
+        return synack
+                ? o.tcpSynackOptions(tcpAdvertiseMss(tp), tp.tstampOk, tp.tcpTimeStamp(), tp.tsRecent, tp.wscaleOk, tp.rcvWscale, tp.sackOk)
+                : o.tcpSynOptions(tcpAdvertiseMss(tp), tp.host.inet().tcpTimestamps, tp.tcpTimeStamp(), 0,
+                        tp.host.inet().tcpWindowScaling, tp.rcvWscale, tp.host.inet().tcpSack);
     }
 
     /** mss_now for a segment whose option space is {@code optLen}. */
@@ -769,7 +886,7 @@ final class TcpOutput {
     static void tcpSendLossProbe(TcpSock tp) {
         tp.mib.lossProbes++;
         if (!tp.writeQueue.isEmpty() && tcpSndWndTest(tp, tp.writeQueue.peek(), tcpCurrentMss(tp))) {
-            int before = tp.packetsOut();
+            long before = tp.packetsOut();
             tcpWriteXmit(tp, tcpCurrentMss(tp), TcpSock.TCP_NAGLE_OFF, 2);
             if (tp.packetsOut() > before) {
                 TcpTimers.tcpRearmRto(tp);

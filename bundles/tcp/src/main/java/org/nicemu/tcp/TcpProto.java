@@ -23,6 +23,7 @@ import org.nicemu.api.sock.TcpInfo;
 import org.nicemu.api.tcp.cc.TcpCc;
 import org.nicemu.api.tcp.cc.TcpCongestionFactory;
 import org.nicemu.api.tcp.cc.TcpCongestionOps;
+import org.nicemu.api.tcp.ulp.TcpUlp;
 import org.nicemu.api.wire.InetChecksum;
 import org.nicemu.api.wire.Ipv4Address;
 import org.nicemu.api.wire.Ipv4Header;
@@ -65,6 +66,8 @@ final class TcpProto implements Proto {
     private final TcpOptionsReceived rx = new TcpOptionsReceived();
     final TcpOutOptions outOpts = new TcpOutOptions();
     final int[] sackOutStart = new int[4], sackOutEnd = new int[4];
+    /** Where a ULP writes its raw options (at most MAX_TCP_OPTION_SPACE bytes), reused per segment. */
+    final byte[] ulpScratch = new byte[TcpOptions.MAX_TCP_OPTION_SPACE];
     final int copySiteSendmsg, copySiteRecvmsg;
     private final SplittableRandom random;
     /** ehash: connections by (remote addr, remote port, local port); listeners by local port. */
@@ -259,10 +262,15 @@ final class TcpProto implements Proto {
         tp.mssClamp = WindowMath.tcpMssClamp(s.hasMss ? s.mss : 0, tp.userMss);
     }
 
-    /** tcp_finish_connect() + tcp_init_transfer(): ESTABLISHED; cwnd, CC, buffers; wake the task. */
+    /**
+     * tcp_finish_connect() + tcp_init_transfer(): ESTABLISHED; cwnd, CC, buffers; the ULP is told
+     * ({@code subflow_finish_connect()}) before the task is woken and before the third ACK is built.
+     */
     void tcpFinishConnect(TcpSock tp) {
         tp.skState = SockConst.TCP_ESTABLISHED;
         tcpInitTransfer(tp);
+        tp.ulpEstablished();
+        if (tp.skState != SockConst.TCP_ESTABLISHED) return; // the ULP reset or closed it
         tp.callbacks.stateChange(tp);
         tp.callbacks.writeSpace(tp);
     }
@@ -281,16 +289,19 @@ final class TcpProto implements Proto {
 
     // ================================================================ passive open
 
-    /** tcp_v4_conn_request(): a SYN for a listener makes a request sock in SYN-RECV and sends the SYN-ACK. */
+    /**
+     * tcp_v4_conn_request(): a SYN for a listener makes a request sock in SYN-RECV and sends the
+     * SYN-ACK. A listener with a ULP is asked first ({@code subflow_v4_init_req()} /
+     * {@code subflow_check_req()}) with the SYN's options: it gives the child its ULP, leaves it plain
+     * TCP (null), or refuses the SYN ({@link TcpUlp#REJECT}: RST, no request sock).
+     */
     private void tcpConnRequest(TcpSock lsk, SkBuff skb, Seg s) {
         if (lsk.acceptQueue.size() > lsk.maxAckBacklog || lsk.synQueueLen >= ns.tcpMaxSynBacklog) {
             mib.dropListenOverflow++;
             host.allocator().free(skb);
             return;
         }
-        host.allocator().free(skb);
         TcpSock tp = new TcpSock(this, lsk.cpu);
-        all.add(tp);
         tp.parent = lsk;
         tp.skSndbuf = lsk.skSndbuf;
         tp.skRcvbuf = lsk.skRcvbuf;
@@ -329,6 +340,20 @@ final class TcpProto implements Proto {
         tp.tsOffset = random.nextInt();
         tp.skState = SockConst.TCP_SYN_RECV;
         tp.bound = false; // shares the listener's port
+        if (lsk.ulp != null) {
+            int th = skb.dataOffset();
+            TcpUlp r = lsk.ulpSynReceived(tp, skb.head(), th + TcpHeader.MIN_LEN, s.doff - TcpHeader.MIN_LEN);
+            if (r == TcpUlp.REJECT) { // subflow_v4_route_req() failing: send_reset(), the request sock is dropped
+                tp.skState = SockConst.TCP_CLOSE;
+                tp.parent = null;
+                host.allocator().free(skb);
+                TcpOutput.tcpV4SendReset(this, s.daddr, s.saddr, s.dport, s.sport, s.seq, s.ack, s.flags, s.len);
+                return;
+            }
+            tp.ulp = r;
+        }
+        host.allocator().free(skb);
+        all.add(tp);
         hash(tp);
         lsk.synQueueLen++;
         TcpOutput.tcpSendSyn(tp, true);
@@ -344,9 +369,19 @@ final class TcpProto implements Proto {
         tcpInitTransfer(tp);
         TcpSock lsk = tp.parent;
         if (lsk != null) mib.passiveOpens++; // not for a simultaneous open
-        if (lsk != null) {
+        if (lsk == null) {
+            tp.ulpEstablished(); // simultaneous open: nothing to keep out of an accept queue
+        } else {
             lsk.synQueueLen--;
-            if (lsk.skState == SockConst.TCP_LISTEN) {
+            // subflow_syn_recv_sock() for an MP_JOIN: true means the ULP took the child; it is never
+            // queued for accept(), does not count against the backlog and lives on as a connection
+            // of its own (not an orphan, still hashed, on this host's TCP), owned by the ULP
+            boolean taken = lsk.skState == SockConst.TCP_LISTEN && tp.ulpEstablished();
+            if (taken) tp.parent = null;
+            if (tp.skState != SockConst.TCP_ESTABLISHED) return; // the ULP reset or closed it from established()
+            if (taken) {
+                // nothing to queue
+            } else if (lsk.skState == SockConst.TCP_LISTEN) {
                 lsk.acceptQueue.addLast(tp);
                 lsk.callbacks.dataReady(lsk);
                 lsk.callbacks.stateChange(lsk);
@@ -533,6 +568,7 @@ final class TcpProto implements Proto {
         tp.callbacks.stateChange(tp);
         tp.callbacks.dataReady(tp);
         tp.callbacks.writeSpace(tp);
+        tp.ulpRelease(); // tcp_cleanup_ulp() from inet_csk_destroy_sock(): once, then the reference is gone
     }
 
     private void purge(org.nicemu.api.skb.SkBuffHead q, TcpSock tp) {
@@ -931,7 +967,10 @@ final class TcpProto implements Proto {
         if (destroyed) return;
         onDestroy.run();
         for (TcpSock tp : new ArrayList<>(all)) {
-            if (tp.skState == SockConst.TCP_CLOSE) continue;
+            if (tp.skState == SockConst.TCP_CLOSE) {
+                tp.ulpRelease(); // never connected (or already done): its ULP goes with the protocol
+                continue;
+            }
             abort(tp, SockConst.ECONNABORTED);
         }
         destroyed = true;

@@ -14,7 +14,11 @@ import org.nicemu.api.sock.Sock;
 import org.nicemu.api.sock.SockConst;
 import org.nicemu.api.tcp.cc.TcpCc;
 import org.nicemu.api.tcp.cc.TcpCcSock;
+import org.nicemu.api.tcp.cc.CoupledSubflows;
 import org.nicemu.api.tcp.cc.TcpCongestionOps;
+import org.nicemu.api.tcp.ulp.TcpSubflow;
+import org.nicemu.api.tcp.ulp.TcpUlp;
+import org.nicemu.api.tcp.ulp.UlpCb;
 
 /**
  * One TCP socket: mirrors {@code struct tcp_sock} with its {@code inet_connection_sock} part
@@ -27,9 +31,14 @@ import org.nicemu.api.tcp.cc.TcpCongestionOps;
  * rb-tree), mirrored entry for entry by the {@link SackScoreboard} whose entries carry the skb as
  * tag. Payload lives in page frags ({@code sk_page_frag}); headers are pushed on the clone that is
  * transmitted. {@code TCP_SKB_CB(skb)} is kept in {@code skb.cb}: seq at 0, end_seq at 4, tcp_flags at
- * 8, eor at 9.
+ * 8, eor at 9; bytes 24..39 belong to the ULP ({@link UlpCb}) and are copied on every split.
+ *
+ * <p>As a {@link TcpSubflow} the socket offers an upper-layer protocol ({@link TcpUlp}, MPTCP) what
+ * net/mptcp reads and calls on a subflow; the hooks of the ULP are called by {@link TcpOutput}
+ * (options), {@link TcpInput} (incoming options) and {@link TcpProto} (request socks, ESTABLISHED,
+ * release).
  */
-public final class TcpSock extends Sock implements TcpCcSock, SkbDestructor {
+public final class TcpSock extends Sock implements TcpCcSock, TcpSubflow, SkbDestructor {
     // ---- TCP_SKB_CB layout in skb.cb
     static int cbSeq(SkBuff s) { return i32(s.cb, 0); }
     static void cbSetSeq(SkBuff s, int v) { put32(s.cb, 0, v); }
@@ -175,6 +184,14 @@ public final class TcpSock extends Sock implements TcpCcSock, SkbDestructor {
     long bytesSent, bytesRetrans, bytesAcked, bytesReceived, segsOut, segsIn, dataSegsOut, dataSegsIn;
     long totalRetrans;
 
+    // ---- upper-layer protocol (icsk_ulp_ops / the MPTCP subflow context)
+    /** The ULP attached ({@code icsk->icsk_ulp_data}), or null for plain TCP. */
+    TcpUlp ulp;
+    /** mss_now of the last tcp_current_mss() with a ULP (the ULP's option estimate taken off). */
+    int ulpMssNow;
+    /** Guards tcp_current_mss() against a ULP asking for it from its own option hook. */
+    boolean inUlpEstimate;
+
     // ---- timers
     final Timer retransmitTimer, delackTimer, timewaitTimer;
     Flowi4 flow;
@@ -222,6 +239,7 @@ public final class TcpSock extends Sock implements TcpCcSock, SkbDestructor {
         cbSetSeq(tail, seq + headLen);
         cbSetEndSeq(tail, cbEndSeq(skb));
         cbSetFlags(tail, cbFlags(skb));
+        UlpCb.copy(skb, tail); // the ULP's mapping covers both parts (the kernel copies the mptcp_ext)
         cbSetEndSeq(skb, seq + headLen);
         cbSetFlags(skb, cbFlags(skb) & ~(org.nicemu.api.wire.TcpHeader.FIN | org.nicemu.api.wire.TcpHeader.PSH));
         tail.tstamp = skb.tstamp;
@@ -243,7 +261,9 @@ public final class TcpSock extends Sock implements TcpCcSock, SkbDestructor {
     // ---- include/net/tcp.h helpers
     int tcpPacketsInFlight() { return sb.tcpPacketsInFlight(); }
 
-    int packetsOut() { return sb.packetsOut(); }
+    /** tp->packets_out. */
+    @Override
+    public long packetsOut() { return sb.packetsOut(); }
 
     /** tcp_wnd_end(): the first sequence number beyond the peer's window. */
     int tcpWndEnd() { return sndUna + (int) sndWnd; }
@@ -309,4 +329,162 @@ public final class TcpSock extends Sock implements TcpCcSock, SkbDestructor {
     @Override public long pacingRate() { return pacingRate; }
     @Override public boolean pacingEnabled() { return false; }
     @Override public int gsoMaxSize() { return WindowMath.GSO_MAX_SIZE; }
+    @Override
+    public CoupledSubflows coupled() {
+        TcpUlp u = ulp;
+        return u != null ? u.coupled(this) : null;
+    }
+
+    // ---------------------------------------------------------------- TcpSubflow
+    @Override public Sock sock() { return this; }
+    @Override public TcpUlp ulp() { return ulp; }
+
+    /** tcp_set_ulp(): before connect/listen, or on a child from {@link TcpUlp#synReceived}. */
+    @Override public void setUlp(TcpUlp ulp) { this.ulp = ulp == TcpUlp.REJECT ? null : ulp; }
+
+    @Override public int iss() { return iss; }
+    @Override public int irs() { return irs; }
+    @Override public int rcvNxt() { return rcvNxt; }
+    @Override public int copiedSeq() { return copiedSeq; }
+    @Override public int writeSeq() { return writeSeq; }
+    @Override public int highSeq() { return highSeq; }
+    @Override public long sndWnd() { return sndWnd; }
+    /** tp->rttvar_us as {@link RttEstimator} keeps it (the RTO's variance term). */
+    @Override public long rttvarUs() { return rtt.rttvarUs(); }
+    /** tcp_current_mss(sk), the ULP's option estimate included. */
+    @Override public int currentMss() { return TcpOutput.tcpCurrentMss(this); }
+    @Override public int gsoMaxSegs() { return WindowMath.GSO_MAX_SEGS; }
+    @Override public long wmemQueued() { return skWmemQueued; }
+    @Override public boolean sackOk() { return sackOk; }
+    @Override public long bytesSent() { return bytesSent; }
+    @Override public long bytesAcked() { return bytesAcked; }
+    @Override public long bytesReceived() { return bytesReceived; }
+    @Override public long segsOut() { return segsOut; }
+    @Override public long totalRetrans() { return totalRetrans; }
+    @Override public int retransmits() { return retransmits; }
+
+    /** mptcp_sendmsg_frag() + tcp_build_frag(): see {@link TcpOutput#tcpQueueMapped}. */
+    @Override
+    public int queueMapped(byte[] buf, int off, int len, long dataSeq, boolean dataFin) {
+        return TcpOutput.tcpQueueMapped(this, buf, off, len, dataSeq, dataFin);
+    }
+
+    /** tcp_push() with the current MSS, the size goal and the socket's own Nagle setting. */
+    @Override
+    public void push() {
+        if (writeQueue.isEmpty() || skState == SockConst.TCP_CLOSE) return;
+        int mss = TcpOutput.tcpCurrentMss(this);
+        TcpOutput.tcpPush(this, 0, mss, nonagle, TcpOutput.tcpXmitSizeGoal(this, mss));
+    }
+
+    /**
+     * tcp_recvmsg() without waiting: in-order bytes from the receive queue, copied_seq, rmem,
+     * tcp_rcv_space_adjust() and tcp_cleanup_rbuf() (window update). Never returns the FIN: 0 when
+     * nothing is queued; -EFAULT for a bad buffer range.
+     */
+    @Override
+    public int read(byte[] buf, int off, int len) {
+        if (buf == null || len < 0 || off < 0 || off > buf.length - len) return -SockConst.EFAULT;
+        if (len == 0 || readable() == 0) return 0;
+        int r = TcpInput.tcpRecvmsg(this, buf, off, len, 0);
+        return Math.max(r, 0);
+    }
+
+    /** Bytes {@link #read} would return: rcv_nxt - copied_seq less the FIN's sequence number. */
+    @Override
+    public int readable() {
+        if (receiveQueue.isEmpty()) return 0;
+        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, TcpSeq.distance(copiedSeq, rcvNxt) - (finRcvd ? 1 : 0)));
+    }
+
+    /** tcp_send_ack(). */
+    @Override
+    public void sendAck() { TcpOutput.tcpSendAck(this); }
+
+    /** tcp_close(). */
+    @Override
+    public void close() { proto.close(this); }
+
+    /** tcp_send_active_reset() + tcp_done() reporting {@code err} (Proto.abort). */
+    @Override
+    public void reset(int err) { proto.abort(this, err); }
+
+    // ---------------------------------------------------------------- ULP hook calls
+    // The hooks must not throw; if one does, it is logged and TCP goes on as if it had returned
+    // nothing, so that no exception leaves the receive path.
+
+    private void ulpFailed(String hook, RuntimeException e) {
+        System.err.println("nicemu: tcp: ulp " + hook + " failed on " + this + ": " + e);
+    }
+
+    /** mptcp_syn_options(): the raw options, length written to {@code out} (0 if none or failing). */
+    int ulpSynOptions(boolean synack, byte[] out) {
+        TcpUlp u = ulp;
+        if (u == null) return 0;
+        try {
+            return synack ? u.synackOptions(this, out) : u.synOptions(this, out);
+        } catch (RuntimeException e) {
+            ulpFailed(synack ? "synackOptions" : "synOptions", e);
+            return 0;
+        }
+    }
+
+    /** mptcp_established_options(). */
+    int ulpEstablishedOptions(SkBuff skb, int tcpFlags, int remaining, byte[] out) {
+        TcpUlp u = ulp;
+        if (u == null) return 0;
+        try {
+            return u.establishedOptions(this, skb, tcpFlags, remaining, out);
+        } catch (RuntimeException e) {
+            ulpFailed("establishedOptions", e);
+            return 0;
+        }
+    }
+
+    /** mptcp_incoming_options(). */
+    void ulpIncomingOptions(int tcpFlags, int seq, int payloadLen, byte[] opts, int optOff, int optLen) {
+        TcpUlp u = ulp;
+        if (u == null) return;
+        try {
+            u.incomingOptions(this, tcpFlags, seq, payloadLen, opts, optOff, optLen);
+        } catch (RuntimeException e) {
+            ulpFailed("incomingOptions", e);
+        }
+    }
+
+    /** The ULP's part of ESTABLISHED (subflow_finish_connect() / subflow_syn_recv_sock()); true: it took the child. */
+    boolean ulpEstablished() {
+        TcpUlp u = ulp;
+        if (u == null) return false;
+        try {
+            return u.established(this);
+        } catch (RuntimeException e) {
+            ulpFailed("established", e);
+            return false;
+        }
+    }
+
+    /** tcp_cleanup_ulp(): release once, then forget the ULP. */
+    void ulpRelease() {
+        TcpUlp u = ulp;
+        if (u == null) return;
+        ulp = null;
+        try {
+            u.release(this);
+        } catch (RuntimeException e) {
+            ulpFailed("release", e);
+        }
+    }
+
+    /** subflow_v4_init_req() on the listener's ULP; exceptions count as plain TCP (null). */
+    TcpUlp ulpSynReceived(TcpSock child, byte[] opts, int optOff, int optLen) {
+        TcpUlp u = ulp;
+        if (u == null) return null;
+        try {
+            return u.synReceived(this, child, opts, optOff, optLen);
+        } catch (RuntimeException e) {
+            ulpFailed("synReceived", e);
+            return null;
+        }
+    }
 }

@@ -48,6 +48,15 @@ public final class PcapFrames {
             if (in == null) throw new IOException("missing test resource " + resource);
             file = in.readAllBytes();
         }
+        return parseTcp(file);
+    }
+
+    /** The IPv4/TCP frames of a capture file (e.g. one a test bed's pcap port wrote). */
+    public static List<TcpFrame> readTcp(java.nio.file.Path file) throws IOException {
+        return parseTcp(java.nio.file.Files.readAllBytes(file));
+    }
+
+    private static List<TcpFrame> parseTcp(byte[] file) throws IOException {
         ByteBuffer bb = ByteBuffer.wrap(file);
         int magic = bb.order(ByteOrder.LITTLE_ENDIAN).getInt(0);
         if (magic == 0xa1b2c3d4 || magic == 0xa1b23c4d) bb.order(ByteOrder.LITTLE_ENDIAN);
