@@ -90,6 +90,8 @@ public final class CommandSyntax {
         return String.join("\n",
                 TcCommand.USAGE.replace(" | ", "\n"),
                 IP_USAGE.replace(" | ", "\n"),
+                InetCommands.USAGE.replace(" | ", "\n"),
+                MptcpCommands.USAGE.replace(" | ", "\n"),
                 ETHTOOL_USAGE.replace(" | ", "\n"),
                 SYSCTL_USAGE.replace(" | ", "\n"),
                 DRIVER_USAGE.replace(" | ", "\n"),
@@ -181,7 +183,7 @@ public final class CommandSyntax {
             if (TcCommand.prefix(obj, "address", 1) || TcCommand.prefix(obj, "route", 1) || TcCommand.prefix(obj, "neighbour", 1) || obj.equals("neighbor")) {
                 throw new IllegalArgumentException("ip " + obj + ": not modelled yet (no IP layer in this build); usage: " + IP_USAGE);
             }
-            throw new IllegalArgumentException("ip: unknown object '" + obj + "'; accepted: link; usage: " + IP_USAGE);
+            throw new IllegalArgumentException("ip: unknown object '" + obj + "'; accepted: link, addr, route, neigh, mptcp; usage: " + IP_USAGE);
         }
         String verb = i < a.size() ? a.get(i++) : "show";
         switch (verb) {

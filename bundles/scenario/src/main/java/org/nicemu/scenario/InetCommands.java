@@ -35,7 +35,7 @@ final class InetCommands {
     private InetCommands() {
     }
 
-    /** True when {@code w} is an {@code ip addr|route|neigh} or {@code ping} command line. */
+    /** True when {@code w} is an {@code ip addr|route|neigh|mptcp} or {@code ping} command line. */
     static boolean handles(List<String> w) {
         if (w.isEmpty()) return false;
         if (w.get(0).equals("ping")) return true;
@@ -48,21 +48,27 @@ final class InetCommands {
         if (o.equals("a") || o.equals("addr") || o.equals("address")) return "addr";
         if (o.equals("r") || o.equals("ro") || o.equals("route")) return "route";
         if (o.equals("n") || o.equals("neigh") || o.equals("neighbour") || o.equals("neighbor")) return "neigh";
+        if (o.equals("mptcp")) return "mptcp";
         return null;
     }
 
     /**
-     * Checks an {@code ip addr|route|neigh} line of a scenario action (syntax, addresses, the
+     * Checks an {@code ip addr|route|neigh|mptcp} line of a scenario action (syntax, addresses, the
      * devices it names) without running it. {@code ping} is refused: it runs the emulation until
      * its replies are in, which a timed action (on the emulation's loop) cannot do.
      */
     static void checkAction(List<String> w, Scenario.HostDef host) {
         if (w.get(0).equals("ping")) {
             throw new IllegalArgumentException("'ping' cannot be a timed action (it runs the emulation until its replies arrive; use it in the shell, "
-                    + "or send traffic with a generator); accepted: ip addr|route|neigh, tc, ip link, ethtool, sysctl, driver, pktgen, capture, counters");
+                    + "or send traffic with a generator); accepted: ip addr|route|neigh|mptcp, tc, ip link, ethtool, sysctl, driver, pktgen, capture, counters");
         }
         String o = obj(w.get(1));
         List<String> a = w.subList(2, w.size());
+        if (o.equals("mptcp")) {
+            String dev = MptcpCommands.parse(a).dev();
+            if (dev != null) checkDev(host, dev);
+            return;
+        }
         String v = verb(a);
         switch (o) {
             case "addr":
@@ -129,6 +135,7 @@ final class InetCommands {
             switch (o) {
                 case "addr": return addr(host, a);
                 case "route": return route(host, a);
+                case "mptcp": return mptcp(host, a);
                 default: return neigh(host, a);
             }
         });
@@ -292,6 +299,15 @@ final class InetCommands {
             default:
                 throw new IllegalArgumentException("ip route: unknown verb '" + v + "'; accepted: add, del, show; usage: " + USAGE);
         }
+    }
+
+    // ---------------------------------------------------------------- ip mptcp
+
+    /** {@code ip mptcp endpoint|limits}: parsed and the device checked before the host's state changes. */
+    private static String mptcp(Host host, List<String> a) {
+        MptcpCommands.Op op = MptcpCommands.parse(a);
+        if (op.dev() != null) CommandEngine.device(host, op.dev());
+        return MptcpCommands.apply(host.inet().mptcp, op);
     }
 
     // ---------------------------------------------------------------- ip neigh

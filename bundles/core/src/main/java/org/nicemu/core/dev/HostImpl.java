@@ -18,6 +18,7 @@ import org.nicemu.api.inet.InetProtocol;
 import org.nicemu.api.inet.Ipv4Layer;
 import org.nicemu.api.inet.Ipv4LayerFactory;
 import org.nicemu.api.inet.NfHook;
+import org.nicemu.api.mptcp.pm.MptcpPernet;
 import org.nicemu.api.nic.Nic;
 import org.nicemu.api.nic.NicFactory;
 import org.nicemu.api.net.PacketHandler;
@@ -38,6 +39,8 @@ import org.nicemu.core.exec.WorkqueuesImpl;
 public final class HostImpl implements Host {
     /** MAX_SOFTIRQ_RESTART of kernel/softirq.c. */
     static final int MAX_SOFTIRQ_RESTART = 10;
+    /** Largest net.mptcp.add_addr_timeout in seconds: proc_dointvec_jiffies' INT_MAX jiffies at HZ=1000. */
+    static final int MPTCP_ADD_ADDR_TIMEOUT_MAX = Integer.MAX_VALUE / 1000;
 
     private final EmulationImpl emu;
     private final String name;
@@ -184,7 +187,11 @@ public final class HostImpl implements Host {
     // ---------------------------------------------------------------- sysctl
 
     @Override
-    public Map<String, String> sysctls() { return new LinkedHashMap<>(sysctls); }
+    public Map<String, String> sysctls() {
+        Map<String, String> m = new LinkedHashMap<>(sysctls);
+        putMptcpSysctls(m); // the MPTCP layer may change its pernet state too; keys are there, order kept
+        return m;
+    }
 
     @Override
     public void sysctl(String key, String value) {
@@ -229,6 +236,11 @@ public final class HostImpl implements Host {
                     syncInetSysctls();
                     return;
                 }
+                if (key.startsWith("net.mptcp.") && sysctls.containsKey(key)) {
+                    setMptcpSysctl(key, value.trim());
+                    syncInetSysctls();
+                    return;
+                }
                 throw new IllegalArgumentException("unknown sysctl '" + key + "'; known: " + sysctls.keySet());
         }
     }
@@ -250,6 +262,46 @@ public final class HostImpl implements Host {
         sysctls.put("net.ipv4.tcp_syn_retries", Integer.toString(inet.tcpSynRetries));
         sysctls.put("net.ipv4.tcp_retries2", Integer.toString(inet.tcpRetries2));
         sysctls.put("net.ipv4.tcp_fin_timeout", Integer.toString(inet.tcpFinTimeoutSec));
+        putMptcpSysctls(sysctls);
+    }
+
+    /** The net.mptcp.* values of {@link InetNs#mptcp} (net/mptcp/ctrl.c), written into {@code m}. */
+    private void putMptcpSysctls(Map<String, String> m) {
+        MptcpPernet pm = inet.mptcp;
+        m.put("net.mptcp.enabled", pm.enabled ? "1" : "0");
+        m.put("net.mptcp.scheduler", pm.scheduler);
+        m.put("net.mptcp.checksum_enabled", pm.checksumEnabled ? "1" : "0");
+        m.put("net.mptcp.allow_join_initial_addr_port", pm.allowJoinInitialAddrPort ? "1" : "0");
+        m.put("net.mptcp.add_addr_timeout", Long.toString(pm.addAddrTimeoutNanos / 1_000_000_000L));
+    }
+
+    private void setMptcpSysctl(String key, String v) {
+        MptcpPernet pm = inet.mptcp;
+        switch (key) {
+            case "net.mptcp.enabled": pm.enabled = bool(key, v); return;
+            case "net.mptcp.scheduler": {
+                java.util.Set<String> known = emu.plugins().mptcpSchedulerNames();
+                if (!known.contains(v)) throw new IllegalArgumentException(key + ": no MPTCP scheduler '" + v + "' is available; available: " + known);
+                pm.scheduler = v;
+                return;
+            }
+            case "net.mptcp.checksum_enabled": pm.checksumEnabled = bool(key, v); return;
+            case "net.mptcp.allow_join_initial_addr_port": pm.allowJoinInitialAddrPort = bool(key, v); return;
+            case "net.mptcp.add_addr_timeout": {
+                int sec;
+                try {
+                    sec = Integer.parseInt(v);
+                } catch (NumberFormatException e) {
+                    sec = -1;
+                }
+                if (sec < 0 || sec > MPTCP_ADD_ADDR_TIMEOUT_MAX) {
+                    throw new IllegalArgumentException(key + " must be an integer 0.." + MPTCP_ADD_ADDR_TIMEOUT_MAX + " (seconds), got '" + v + "'");
+                }
+                pm.addAddrTimeoutNanos = sec * 1_000_000_000L;
+                return;
+            }
+            default: throw new IllegalArgumentException("unknown sysctl '" + key + "'");
+        }
     }
 
     private static int intIn(String key, String v, int lo, int hi) {
@@ -664,16 +716,18 @@ public final class HostImpl implements Host {
 
     // ---------------------------------------------------------------- transports (struct proto)
 
-    private final org.nicemu.api.sock.Proto[] protos = new org.nicemu.api.sock.Proto[256];
-    private final org.nicemu.api.sock.TransportFactory[] protoFactories = new org.nicemu.api.sock.TransportFactory[256];
+    /** Transports by protocol number: IP protocols 0..255 plus IPPROTO_MPTCP (262), which has no IP number of its own. */
+    private final org.nicemu.api.sock.Proto[] protos = new org.nicemu.api.sock.Proto[MAX_TRANSPORT + 1];
+    private final org.nicemu.api.sock.TransportFactory[] protoFactories = new org.nicemu.api.sock.TransportFactory[MAX_TRANSPORT + 1];
+    private static final int MAX_TRANSPORT = org.nicemu.api.sock.SockConst.IPPROTO_MPTCP;
 
     @Override
-    public org.nicemu.api.sock.Proto proto(int ipproto) { return ipproto < 0 || ipproto > 255 ? null : protos[ipproto]; }
+    public org.nicemu.api.sock.Proto proto(int ipproto) { return ipproto < 0 || ipproto > MAX_TRANSPORT ? null : protos[ipproto]; }
 
     /** Binds a transport made by {@code f} (replacing the one bound for its protocol). Loop thread. */
     public void bindTransport(org.nicemu.api.sock.TransportFactory f) {
         int p = f.protocol();
-        if (p < 0 || p > 255) return;
+        if (p < 0 || p > MAX_TRANSPORT) return;
         unbindTransport(p);
         org.nicemu.api.sock.Proto inst;
         try {
@@ -685,7 +739,7 @@ public final class HostImpl implements Host {
         if (inst == null) return;
         protos[p] = inst;
         protoFactories[p] = f;
-        inetProtos[p] = inst;
+        if (p <= 255) inetProtos[p] = inst;
     }
 
     /** The factory of the transport bound for {@code ipproto}, or null. */
@@ -693,7 +747,8 @@ public final class HostImpl implements Host {
 
     /** Unbinds every transport (the emulation is closing). Loop thread. */
     public void unbindAllTransports() {
-        for (int p = 0; p < protos.length; p++) if (protos[p] != null) unbindTransport(p);
+        // highest first: MPTCP resets its subflows while TCP is still there
+        for (int p = protos.length - 1; p >= 0; p--) if (protos[p] != null) unbindTransport(p);
     }
 
     /** Unbinds the transport of {@code ipproto}: destroy() aborts its connections; input for it is then dropped. */
@@ -702,7 +757,7 @@ public final class HostImpl implements Host {
         if (inst == null) return;
         protos[ipproto] = null;
         protoFactories[ipproto] = null;
-        if (inetProtos[ipproto] == inst) inetProtos[ipproto] = null;
+        if (ipproto <= 255 && inetProtos[ipproto] == inst) inetProtos[ipproto] = null;
         try {
             inst.destroy();
         } catch (RuntimeException e) {

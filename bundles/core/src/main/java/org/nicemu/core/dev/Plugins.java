@@ -37,6 +37,7 @@ public final class Plugins {
 
     private final Map<Integer, org.nicemu.api.sock.TransportFactory> transports = new ConcurrentHashMap<>();
     private final Map<String, Integer> ccNames = new ConcurrentHashMap<>();
+    private final Map<String, Integer> mptcpSchedulerNames = new ConcurrentHashMap<>();
 
     /** A transport factory (net.proto=...) for its protocol number; replaces the one there. */
     public void setTransport(org.nicemu.api.sock.TransportFactory f) { transports.put(f.protocol(), f); }
@@ -54,6 +55,21 @@ public final class Plugins {
 
     /** Names of the congestion control algorithms available now (tcp_available_congestion_control). */
     public Set<String> ccNames() { return new TreeSet<>(ccNames.keySet()); }
+
+    /** An MPTCP scheduler appeared (mptcp.scheduler=name): its name becomes valid for net.mptcp.scheduler. */
+    public void addMptcpSchedulerName(String name) { mptcpSchedulerNames.merge(name, 1, Integer::sum); }
+
+    public void removeMptcpSchedulerName(String name) { mptcpSchedulerNames.computeIfPresent(name, (k, v) -> v <= 1 ? null : v - 1); }
+
+    /**
+     * Names of the MPTCP schedulers available now (net.mptcp.available_schedulers), always with
+     * {@code default}: the MPTCP layer's built-in fallback.
+     */
+    public Set<String> mptcpSchedulerNames() {
+        Set<String> s = new TreeSet<>(mptcpSchedulerNames.keySet());
+        s.add("default");
+        return s;
+    }
 
     /** Sets the IPv4 layer factory (the bound {@code net.layer=ipv4} service; greedy: a newer one replaces it). */
     public void setIpv4Factory(Ipv4LayerFactory f) { ipv4 = f; }

@@ -151,6 +151,16 @@ public final class EmulationsComponent implements Emulations {
         plugins.removeCcName(String.valueOf(props.get(org.nicemu.api.tcp.cc.TcpCongestionFactory.NAME)));
     }
 
+    /** MPTCP scheduler names (mptcp.scheduler=...), so that sysctl net.mptcp.scheduler can be checked. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addMptcpScheduler(org.nicemu.api.mptcp.sched.MptcpSchedulerFactory f, Map<String, Object> props) {
+        plugins.addMptcpSchedulerName(String.valueOf(props.get(org.nicemu.api.mptcp.sched.MptcpSchedulerFactory.NAME)));
+    }
+
+    void removeMptcpScheduler(org.nicemu.api.mptcp.sched.MptcpSchedulerFactory f, Map<String, Object> props) {
+        plugins.removeMptcpSchedulerName(String.valueOf(props.get(org.nicemu.api.mptcp.sched.MptcpSchedulerFactory.NAME)));
+    }
+
     /** POST_ROUTING hooks (nf.hook=post_routing, nf.priority): the IP layers read the sorted list. */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, target = "(nf.hook=post_routing)")
     void addNfHook(NfHook h, Map<String, Object> props) {

@@ -118,6 +118,12 @@ public final class DeviceHarness {
         return this;
     }
 
+    /** Makes MPTCP scheduler name {@code name} known to sysctl checks (an mptcp.scheduler service is there). */
+    public DeviceHarness mptcpSchedulerName(String name) {
+        plugins.addMptcpSchedulerName(name);
+        return this;
+    }
+
     /** Registers a POST_ROUTING hook with {@code priority} (nf_register_net_hook). */
     public DeviceHarness nfHook(org.nicemu.api.inet.NfHook hook, int priority) {
         plugins.addNfHook(hook, priority);
