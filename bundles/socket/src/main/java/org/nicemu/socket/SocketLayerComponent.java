@@ -2,6 +2,7 @@ package org.nicemu.socket;
 
 import static org.nicemu.api.sock.SockConst.AF_INET;
 import static org.nicemu.api.sock.SockConst.IPPROTO_TCP;
+import static org.nicemu.api.sock.SockConst.IPPROTO_MPTCP;
 import static org.nicemu.api.sock.SockConst.SOCK_STREAM;
 
 import java.util.ArrayList;
@@ -54,18 +55,24 @@ public final class SocketLayerComponent implements SocketLayer {
     List<SecurityHook> hooks() { return hooks; }
 
     /**
-     * Mirrors net/socket.c __sys_socket() → sock_create() → inet_create(): only AF_INET stream
-     * sockets over TCP exist; the transport is the host's {@code struct proto} for IP protocol 6.
+     * Mirrors net/socket.c __sys_socket() → sock_create() → inet_create(): AF_INET stream sockets
+     * over TCP (protocol 0 or 6) or MPTCP (IPPROTO_MPTCP, 262); the transport is the host's
+     * {@code struct proto} bound for that number.
      */
     @Override
     public Socket socket(Host host, EmuTask task, int family, int type, int protocol) {
         if (host == null || task == null) throw new IllegalArgumentException("socket() needs a host and a task");
-        String supported = "supported: family AF_INET (2), type SOCK_STREAM (1), protocol 0 or IPPROTO_TCP (6)";
+        String supported = "supported: family AF_INET (2), type SOCK_STREAM (1), protocol 0 or IPPROTO_TCP (6) or IPPROTO_MPTCP (262)";
         if (family != AF_INET) throw new IllegalArgumentException("address family " + family + " is not supported; " + supported);
         if (type != SOCK_STREAM) throw new IllegalArgumentException("socket type " + type + " is not supported; " + supported);
-        if (protocol != 0 && protocol != IPPROTO_TCP) throw new IllegalArgumentException("protocol " + protocol + " is not supported; " + supported);
-        Proto proto = host.proto(IPPROTO_TCP);
-        if (proto == null) throw new IllegalStateException("host " + host.name() + " has no TCP (no net.proto=tcp service is active)");
+        if (protocol != 0 && protocol != IPPROTO_TCP && protocol != IPPROTO_MPTCP) {
+            throw new IllegalArgumentException("protocol " + protocol + " is not supported; " + supported);
+        }
+        int p = protocol == IPPROTO_MPTCP ? IPPROTO_MPTCP : IPPROTO_TCP;
+        Proto proto = host.proto(p);
+        if (proto == null) {
+            throw new IllegalStateException("host " + host.name() + " has no " + (p == IPPROTO_MPTCP ? "MPTCP (no net.proto=mptcp" : "TCP (no net.proto=tcp") + " service is active)");
+        }
         Sock sk = proto.create(task.cpu());
         sk.cpu = task.cpu();
         return register(new SocketImpl(this, host, task, sk, SocketImpl.SS_UNCONNECTED));

@@ -474,7 +474,7 @@ class SocketLayerTest {
 
     @Test
     void unsupportedFamilyTypeOrProtocolAndMissingTransportAreClearErrors() {
-        String supported = "supported: family AF_INET (2), type SOCK_STREAM (1), protocol 0 or IPPROTO_TCP (6)";
+        String supported = "supported: family AF_INET (2), type SOCK_STREAM (1), protocol 0 or IPPROTO_TCP (6) or IPPROTO_MPTCP (262)";
         h.inLoop(() -> {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> layer.socket(host, client, 10, SOCK_STREAM, 0));
             assertEquals("address family 10 is not supported; " + supported, e.getMessage());
@@ -490,6 +490,8 @@ class SocketLayerTest {
         EmuTask t = h2.tasks().newTask("t", 0);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> layer.socket(h2, t, AF_INET, SOCK_STREAM, 0));
         assertEquals("host h2 has no TCP (no net.proto=tcp service is active)", e.getMessage());
+        e = assertThrows(IllegalStateException.class, () -> layer.socket(h2, t, AF_INET, SOCK_STREAM, 262));
+        assertEquals("host h2 has no MPTCP (no net.proto=mptcp service is active)", e.getMessage());
         assertEquals(List.of(), layer.sockets(h2));
     }
 }
