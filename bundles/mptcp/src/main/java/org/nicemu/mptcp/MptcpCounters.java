@@ -1,0 +1,43 @@
+package org.nicemu.mptcp;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Data-level counters of one MPTCP connection (the per-connection part of the kernel's MPTCP MIB,
+ * net/mptcp/mib.c, plus byte counts {@code ss -M} would need), reported by {@code ss} and in
+ * summary.json. Bytes are data-level payload bytes.
+ */
+final class MptcpCounters {
+    long bytesQueued, bytesSent, bytesAcked, reinjectedBytes, metaRetransBytes, reinjectQueued;
+    long bytesReceived, bytesReceivedSubflows, dupBytes;
+    long mappingsRx, unmappedData, badOptions;
+    long synTx, mpCapableOk, joinOk, joinHmacBad, joinRejected;
+    long fallbacks, fallbackRefused;
+    String fallbackReason;
+    long addAddrTx, addAddrRx, addAddrEchoRx, rmAddrRx, fastcloseRx, tcprstRx;
+    long subflowsClosed, rtoCount, schedChanges;
+
+    Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("bytes_sent", bytesSent);
+        m.put("bytes_acked", bytesAcked);
+        m.put("bytes_received", bytesReceived);
+        m.put("reinjected_bytes", reinjectedBytes);
+        m.put("meta_retrans_bytes", metaRetransBytes);
+        m.put("duplicate_bytes_received", dupBytes);
+        m.put("mp_capable_ok", mpCapableOk);
+        m.put("mp_join_ok", joinOk);
+        m.put("mp_join_bad_hmac", joinHmacBad);
+        m.put("mp_join_rejected", joinRejected);
+        m.put("fallbacks", fallbacks);
+        if (fallbackReason != null) m.put("fallback_reason", fallbackReason);
+        m.put("add_addr_tx", addAddrTx);
+        m.put("add_addr_rx", addAddrRx);
+        m.put("subflows_closed", subflowsClosed);
+        m.put("data_rto", rtoCount);
+        m.put("scheduler_changes", schedChanges);
+        m.put("unmapped_data", unmappedData);
+        return m;
+    }
+}

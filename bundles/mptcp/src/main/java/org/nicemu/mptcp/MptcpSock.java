@@ -1,0 +1,1117 @@
+package org.nicemu.mptcp;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.nicemu.api.exec.Timer;
+import org.nicemu.api.mptcp.pm.MptcpPernet;
+import org.nicemu.api.mptcp.sched.MptcpMetaView;
+import org.nicemu.api.mptcp.sched.MptcpSched;
+import org.nicemu.api.mptcp.sched.MptcpSchedOps;
+import org.nicemu.api.mptcp.sched.MptcpSegmentView;
+import org.nicemu.api.mptcp.sched.MptcpSubflowView;
+import org.nicemu.api.mptcp.sched.NextSegment;
+import org.nicemu.api.skb.SkBuff;
+import org.nicemu.api.sock.Proto;
+import org.nicemu.api.sock.Sock;
+import org.nicemu.api.sock.SockConst;
+import org.nicemu.api.tcp.cc.CoupledSubflows;
+import org.nicemu.api.tcp.ulp.UlpCb;
+import org.nicemu.api.wire.TcpHeader;
+import org.nicemu.mptcp.wire.MptcpOption;
+import org.nicemu.mptcp.wire.MptcpOptions;
+import org.nicemu.mptcp.wire.MptcpOptionsReceived;
+
+/**
+ * An MPTCP connection: the meta socket ({@code struct mptcp_sock} of net/mptcp/protocol.c, with the
+ * {@code meta_sk}/{@code mpcb} send structure of the multipath-tcp.org kernel that the seed's
+ * {@code mptcp_write_xmit()} uses). It owns the data-level queues — the meta queue from the oldest
+ * byte not DATA_ACKed ({@link #rtxHead()}) through the send head ({@link #sendHead()}) to the tail,
+ * and the reinject queue — the data-level receive buffer with its out-of-order map, the keys and
+ * tokens (RFC 8684 §3.1), the subflows and the scheduler. Loop thread only.
+ *
+ * <p>Departures, documented in docs/mptcp.md: DSS checksums are not generated or checked (Linux's
+ * default is off; a peer requiring them gets a reset of the connection), the data-level receive window
+ * is each subflow's own window (the meta stops reading subflows when its buffer is full), and the
+ * DATA_FIN is sent as its own mapping (subflow sequence 0, length 1) on every subflow, as Linux does.
+ */
+final class MptcpSock extends Sock implements MptcpMetaView {
+    /** Per-connection scheduler option, {@code MPTCP_SCHEDULER} (SOL_TCP 43) of multipath-tcp.org. */
+    static final int MPTCP_SCHEDULER = SockConst.MPTCP_SCHEDULER;
+    /** Largest mapping ({@code data_len} is 16 bits) and meta segment. */
+    static final int MAX_MAP = 65535 - 1;
+
+    final MptcpProto proto;
+    final List<Subflow> subflows = new ArrayList<>();
+    boolean server;
+    /** Fell back to plain TCP (RFC 8684 §3.7): no MPTCP options, the first subflow is the connection. */
+    boolean fallback;
+    /** The connection is gone for good (all subflows closed or reset). */
+    boolean dead;
+
+    // ---- keys (RFC 8684 §3.1)
+    long localKey, remoteKey;
+    int localToken, remoteToken;
+    long localIdsn, remoteIdsn;
+
+    // ---- data-level send
+    MptcpSeg head, sendHead, tail;
+    long sndUna, sndNxt, writeSeq;
+    /** Right edge of the peer's data-level window: DATA_ACK + the subflow window it came with. */
+    long sndWndEnd;
+    final ArrayDeque<MptcpSeg> reinjectQueue = new ArrayDeque<>();
+    /** DATA_FIN: queued by shutdown/close, its DSN, and whether the peer DATA_ACKed it. */
+    boolean dataFinQueued, dataFinAcked;
+    long dataFinSeq;
+    boolean nodelay;
+
+    // ---- data-level receive
+    long rcvNxt;
+    boolean rcvKnown;
+    boolean use64bitAck;
+    final ArrayDeque<byte[]> rcvQueue = new ArrayDeque<>();
+    int rcvHeadOff;
+    int rcvQueued;
+    final TreeMap<Long, byte[]> ofo = new TreeMap<>();
+    int ofoBytes;
+    boolean peerDataFin;
+    long peerDataFinSeq;
+
+    // ---- scheduler
+    MptcpSchedOps sched;
+    /** Scheduler asked for by the user (per connection) or null for the host's default. */
+    String schedWanted;
+    final NextSegment next = new NextSegment();
+    /** The congestion control name set with TCP_CONGESTION, applied to every new subflow; null = host default. */
+    String ccName;
+
+    // ---- timers and counters
+    final Timer rtxTimer;
+    int rtxBackoff;
+    long rtxArmedUna;
+    final MptcpCounters counters = new MptcpCounters();
+    /** Path manager state of this connection. */
+    final MptcpPm pm;
+    /** The listener that accepted this connection (passive side), until accepted. */
+    MptcpListener listener;
+    boolean orphan;
+
+    final CoupledSubflows coupled = new CoupledSubflows() {
+        @Override public int count() { return sendable().size(); }
+        @Override public long cwnd(int i) { return sendable().get(i).sndCwnd(); }
+        @Override public long srttUs(int i) { return sendable().get(i).srttUs(); }
+        @Override public int mss(int i) { return sendable().get(i).mssCache(); }
+    };
+    private final List<Subflow> sendableCache = new ArrayList<>();
+    private final MptcpOption opt = new MptcpOption();
+    private final MptcpOptionsReceived rx = new MptcpOptionsReceived();
+    private final byte[] scratch = new byte[65536];
+
+    MptcpSock(MptcpProto proto, int cpu) {
+        super(proto.host());
+        this.proto = proto;
+        this.cpu = cpu;
+        var inet = proto.host().inet();
+        skSndbuf = inet.tcpWmem[2];
+        skRcvbuf = inet.tcpRmem[2];
+        rtxTimer = proto.host().loop().newTimer(proto.host().name() + " mptcp retransmit", this::retransmitTimer);
+        pm = new MptcpPm(this);
+    }
+
+    @Override
+    public Proto proto() { return proto; }
+
+    MptcpPernet pernet() { return host.inet().mptcp; }
+
+    List<Subflow> sendable() {
+        sendableCache.clear();
+        for (Subflow s : subflows) if (s.canSendState()) sendableCache.add(s);
+        return sendableCache;
+    }
+
+    // =================================================================== keys
+
+    /** A fresh local key whose token is unique on the host ({@code mptcp_token_new_connect()}). */
+    void newLocalKey() {
+        do {
+            localKey = proto.random.nextLong();
+            localToken = proto.crypto.token(localKey);
+        } while (localKey == 0 || proto.tokens.containsKey(localToken));
+        localIdsn = proto.crypto.idsn(localKey);
+        proto.tokens.put(localToken, this);
+    }
+
+    /** The peer's key is known: tokens and initial data sequence numbers ({@code mptcp_crypto_key_sha()}). */
+    void setRemoteKey(long key) {
+        remoteKey = key;
+        remoteToken = proto.crypto.token(key);
+        remoteIdsn = proto.crypto.idsn(key);
+        sndUna = sndNxt = writeSeq = localIdsn + 1;
+        rcvNxt = remoteIdsn + 1;
+        rcvKnown = true;
+    }
+
+    // =================================================================== subflow list
+
+    void addSubflow(Subflow sf) {
+        int used = 0;
+        for (Subflow s : subflows) used |= MptcpSched.piToFlag(s.pathIndex);
+        int pi = 1;
+        while (pi < 32 && (used & MptcpSched.piToFlag(pi)) != 0) pi++;
+        sf.pathIndex = pi;
+        sf.msk = this;
+        subflows.add(sf);
+        sf.sk().callbacks = sf;
+        if (sched != null) {
+            try {
+                sched.initSubflow(this, sf);
+            } catch (RuntimeException e) {
+                schedFault(e);
+            }
+        }
+    }
+
+    private void removeSubflow(Subflow sf) {
+        if (!subflows.remove(sf)) return;
+        if (sched != null) {
+            try {
+                sched.releaseSubflow(this, sf);
+            } catch (RuntimeException e) {
+                schedFault(e);
+            }
+        }
+        sf.schedPriv = null;
+    }
+
+    // =================================================================== scheduler
+
+    /** Gives the connection the scheduler {@code name} (or the built-in default when no bundle offers it). */
+    void setScheduler(MptcpSchedOps ops) {
+        if (sched != null) {
+            try {
+                for (Subflow s : subflows) sched.releaseSubflow(this, s);
+                sched.release(this);
+            } catch (RuntimeException e) {
+                proto.fault("scheduler " + sched.name() + " release", e);
+            }
+        }
+        for (Subflow s : subflows) s.schedPriv = null;
+        sched = ops;
+        try {
+            ops.init(this);
+            for (Subflow s : subflows) ops.initSubflow(this, s);
+        } catch (RuntimeException e) {
+            schedFault(e);
+        }
+        counters.schedChanges++;
+    }
+
+    private void schedFault(RuntimeException e) {
+        proto.fault("scheduler " + (sched == null ? "?" : sched.name()), e);
+        if (!(sched instanceof BuiltinDefaultSched)) {
+            sched = null;
+            setScheduler(new BuiltinDefaultSched());
+        }
+    }
+
+    String schedName() { return sched == null ? "" : sched.name(); }
+
+    // =================================================================== sending
+
+    /** {@code mptcp_sendmsg()}: copies into the meta queue as far as the send buffer allows, then {@link #writeXmit}. */
+    int sendmsg(byte[] buf, int off, int len) {
+        if (skErr != 0 || (skShutdown & SockConst.SEND_SHUTDOWN) != 0 || dataFinQueued) return -SockConst.EPIPE;
+        if (skState != SockConst.TCP_ESTABLISHED && skState != SockConst.TCP_CLOSE_WAIT) {
+            return skState == SockConst.TCP_SYN_SENT ? -SockConst.EAGAIN : -SockConst.ENOTCONN;
+        }
+        int copied = 0;
+        while (copied < len && skWmemQueued < skSndbuf) {
+            int n = Math.min(Math.min(len - copied, MAX_MAP), skSndbuf - skWmemQueued);
+            byte[] b = new byte[n];
+            System.arraycopy(buf, off + copied, b, 0, n);
+            MptcpSeg seg = new MptcpSeg(writeSeq, b, 0, n, null);
+            append(seg);
+            writeSeq += n;
+            skWmemQueued += n;
+            copied += n;
+        }
+        if (copied == 0) return -SockConst.EAGAIN;
+        counters.bytesQueued += copied;
+        writeXmit();
+        return copied;
+    }
+
+    private void append(MptcpSeg seg) {
+        seg.prev = tail;
+        if (tail != null) tail.next = seg;
+        else head = seg;
+        tail = seg;
+        if (sendHead == null) sendHead = seg;
+    }
+
+    /** Splits {@code seg} after {@code n} bytes; {@code seg} keeps the first part ({@code mptcp_fragment()}). */
+    private void split(MptcpSeg seg, int n) {
+        MptcpSeg t = new MptcpSeg(seg.dataSeq + n, seg.buf, seg.off + n, seg.len - n, null);
+        t.pathMask = seg.pathMask;
+        seg.len = n;
+        t.prev = seg;
+        t.next = seg.next;
+        if (seg.next != null) seg.next.prev = t;
+        else tail = t;
+        seg.next = t;
+    }
+
+    /**
+     * {@code mptcp_write_xmit()} (the seed's function, multipath-tcp.org net/mptcp/mptcp_output.c):
+     * asks the scheduler for the next segment until it has none; drops reinjections already
+     * DATA_ACKed; tests the data-level window for new data (not for reinjections); cuts the segment
+     * to the subflow's quota and the sub-limit ({@code mptcp_fragment()}); queues it on the subflow
+     * with its mapping ({@code mptcp_skb_entail()}); then pushes every subflow it used.
+     */
+    void writeXmit() {
+        if (dead || sched == null) return;
+        if (fallback) {
+            fallbackXmit();
+            return;
+        }
+        int used = 0;
+        for (int guard = 0; guard < 100_000; guard++) {
+            MptcpSegmentView v;
+            try {
+                v = sched.nextSegment(this, next);
+            } catch (RuntimeException e) {
+                schedFault(e);
+                break;
+            }
+            if (v == null) break;
+            MptcpSeg seg = (MptcpSeg) v;
+            Subflow sf = (Subflow) next.subflow;
+            int kind = next.reinject;
+            if (sf == null || !sf.canSendState() || !subflows.contains(sf)) break;
+            if (kind == NextSegment.REINJECT && seg.endDataSeq() <= sndUna) {
+                reinjectQueue.remove(seg);
+                continue;
+            }
+            if (kind != NextSegment.REINJECT && seg.endDataSeq() <= sndUna) break;
+            int mss = Math.max(1, sf.currentMss());
+            if (kind == NextSegment.NEW_DATA && seg.dataSeq + Math.min(seg.len, mss) > sndWndEnd) break;
+            long quota = MptcpSched.tcpCwndTest(sf, seg);
+            int gso = Math.max(1, sf.gsoMaxSegs());
+            long limit = mss * Math.max(1, Math.min(quota, gso));
+            if (next.limit > 0) limit = Math.min(limit, next.limit);
+            long wndRoom = sf.sndWndSpaceBytes();
+            if (wndRoom > 0) limit = Math.min(limit, Math.max(wndRoom, mss));
+            if (kind == NextSegment.NEW_DATA) limit = Math.min(limit, sndWndEnd - seg.dataSeq);
+            int n = (int) Math.min(seg.len, Math.min(limit, MAX_MAP));
+            if (n <= 0) break;
+            if (kind == NextSegment.NEW_DATA && n < seg.len) split(seg, n);
+            int r = sf.tcp.queueMapped(seg.buf, seg.off, n, seg.dataSeq, false);
+            if (r < 0) {
+                sf.dead = true;
+                break;
+            }
+            int flag = MptcpSched.piToFlag(sf.pathIndex);
+            seg.pathMask |= flag;
+            sf.lastEndDataSeq = seg.dataSeq + n;
+            sf.schedBytes += n;
+            sf.schedSegs++;
+            used |= flag;
+            if (kind == NextSegment.NEW_DATA) {
+                sendHead = seg.next;
+                sndNxt = Math.max(sndNxt, seg.dataSeq + n);
+                counters.bytesSent += n;
+            } else {
+                if (seg.origin != null) seg.origin.pathMask |= flag;
+                sf.reinjectBytes += n;
+                counters.reinjectedBytes += n;
+                if (kind == NextSegment.REINJECT) {
+                    if (n < seg.len) seg.trimHead(n);
+                    else reinjectQueue.remove(seg);
+                } else {
+                    counters.metaRetransBytes += n;
+                }
+            }
+        }
+        for (Subflow s : subflows) if ((used & MptcpSched.piToFlag(s.pathIndex)) != 0) s.tcp.push();
+        if (dataFinQueued && !dataFinAcked && sendHead == null && writeSeq == dataFinSeq && used == 0 && !dataFinSentOnce) {
+            sendDataFin();
+        }
+        armRtx();
+    }
+
+    /** Plain TCP after fallback: meta bytes go to the one subflow in order and are done with once queued there. */
+    private void fallbackXmit() {
+        Subflow sf = subflows.isEmpty() ? null : subflows.get(0);
+        if (sf == null || !sf.canSendState()) return;
+        while (sendHead != null) {
+            MptcpSeg seg = sendHead;
+            if (sf.tcp.queueMapped(seg.buf, seg.off, seg.len, seg.dataSeq, false) < 0) break;
+            sendHead = seg.next;
+            sndNxt = seg.endDataSeq();
+            counters.bytesSent += seg.len;
+        }
+        sf.tcp.push();
+        dataAcked(sndNxt);
+        if (dataFinQueued && sendHead == null && !dataFinSentOnce) {
+            dataFinSentOnce = true;
+            proto.tcp().shutdown(sf.sk(), SockConst.SHUT_WR);
+        }
+    }
+
+    boolean dataFinSentOnce;
+
+    /** The DATA_FIN on every subflow (a mapping with subflow sequence 0 and length 1 on an ACK, as Linux sends it). */
+    private void sendDataFin() {
+        dataFinSentOnce = true;
+        for (Subflow s : subflows) if (s.canSendState() && (s.fullyEstablished || server)) s.tcp.sendAck();
+        if (skState == SockConst.TCP_ESTABLISHED) setState(SockConst.TCP_FIN_WAIT1);
+        else if (skState == SockConst.TCP_CLOSE_WAIT) setState(SockConst.TCP_LAST_ACK);
+        armRtx();
+    }
+
+    // =================================================================== retransmission timer (data level)
+
+    private void armRtx() {
+        boolean outstanding = sndUna < sndNxt || (dataFinSentOnce && !dataFinAcked);
+        if (!outstanding || dead) {
+            rtxTimer.cancel();
+            rtxBackoff = 0;
+            return;
+        }
+        if (rtxTimer.isArmed() && rtxArmedUna == sndUna) return;
+        rtxArmedUna = sndUna;
+        rtxTimer.arm(host.loop().now() + rtoNanos());
+    }
+
+    /** The data-level RTO: the largest subflow RTO estimate ({@code srtt + 4 rttvar}), 200 ms .. 120 s, doubled per backoff. */
+    private long rtoNanos() {
+        long us = 200_000;
+        for (Subflow s : subflows) {
+            if (!s.canSendState()) continue;
+            us = Math.max(us, s.srttUs() + Math.max(s.rttvarUs(), 50_000));
+        }
+        us <<= Math.min(rtxBackoff, 10);
+        return Math.min(us, 120_000_000L) * 1000;
+    }
+
+    /**
+     * The data-level retransmission timer ({@code mptcp_retransmit_timer()} → {@code __mptcp_retrans()}):
+     * data sent on a subflow that has since timed out is reinjected on the others
+     * ({@code mptcp_reinject_data()}), and the oldest segment not DATA_ACKed is queued for
+     * reinjection; an unacknowledged DATA_FIN is sent again.
+     */
+    private void retransmitTimer() {
+        if (dead) return;
+        try {
+            for (Subflow s : new ArrayList<>(subflows)) {
+                if (s.tcp.retransmits() > 0 && s.tcp.retransmits() != s.seenRetransmits) {
+                    s.seenRetransmits = s.tcp.retransmits();
+                    reinjectFrom(s);
+                }
+            }
+            if (head != null && head != sendHead && sndUna < sndNxt) queueReinject(head);
+            if (dataFinSentOnce && !dataFinAcked && sendHead == null) {
+                for (Subflow s : subflows) if (s.canSendState()) s.tcp.sendAck();
+            }
+            counters.rtoCount++;
+            rtxBackoff++;
+            rtxTimer.cancel();
+            writeXmit();
+            rtxArmedUna = sndUna;
+            if (!rtxTimer.isArmed() && (sndUna < sndNxt || (dataFinSentOnce && !dataFinAcked))) {
+                rtxTimer.arm(host.loop().now() + rtoNanos());
+            }
+        } catch (RuntimeException e) {
+            proto.fault("mptcp retransmit timer", e);
+        }
+    }
+
+    /** Queues a copy of every sent, not DATA_ACKed segment that went on {@code sf} for another subflow. */
+    void reinjectFrom(Subflow sf) {
+        int flag = MptcpSched.piToFlag(sf.pathIndex);
+        for (MptcpSeg s = head; s != null && s != sendHead; s = s.next) {
+            if ((s.pathMask & flag) != 0) queueReinject(s);
+        }
+    }
+
+    private void queueReinject(MptcpSeg s) {
+        for (MptcpSeg r : reinjectQueue) if (r.origin == s) return;
+        MptcpSeg copy = new MptcpSeg(s.dataSeq, s.buf, s.off, s.len, s);
+        copy.pathMask = s.pathMask;
+        reinjectQueue.add(copy);
+        counters.reinjectQueued++;
+    }
+
+    // =================================================================== DATA_ACK
+
+    /** A DATA_ACK up to {@code ack} (64-bit): frees the meta queue, opens the window, wakes writers. */
+    void dataAcked(long ack) {
+        long top = sndNxt + (dataFinSentOnce ? 1 : 0);
+        if (ack > top || ack <= sndUna) {
+            if (ack == sndUna) armRtx();
+            return;
+        }
+        long dataAck = Math.min(ack, sndNxt);
+        while (head != null && head.endDataSeq() <= dataAck) {
+            MptcpSeg h = head;
+            if (h == sendHead) sendHead = h.next;
+            head = h.next;
+            if (head != null) head.prev = null;
+            else tail = null;
+            h.next = null;
+        }
+        if (head != null && head.dataSeq < dataAck) head.trimHead((int) (dataAck - head.dataSeq));
+        for (var it = reinjectQueue.iterator(); it.hasNext();) {
+            MptcpSeg r = it.next();
+            if (r.endDataSeq() <= dataAck) it.remove();
+            else if (r.dataSeq < dataAck) r.trimHead((int) (dataAck - r.dataSeq));
+        }
+        long freed = dataAck - sndUna;
+        sndUna = dataAck;
+        skWmemQueued -= (int) freed;
+        counters.bytesAcked += freed;
+        if (dataFinSentOnce && ack == dataFinSeq + 1 && !dataFinAcked) {
+            dataFinAcked = true;
+            if (skState == SockConst.TCP_FIN_WAIT1) setState(SockConst.TCP_FIN_WAIT2);
+            maybeFinish();
+        }
+        rtxBackoff = 0;
+        rtxTimer.cancel();
+        armRtx();
+        callbacks.writeSpace(this);
+    }
+
+    // =================================================================== options
+
+    /** {@code mptcp_syn_options()}: MP_CAPABLE on the first SYN, MP_JOIN on an additional subflow's SYN. */
+    int synOptions(Subflow sf, byte[] out) {
+        if (sf.mpCapable) {
+            if (!pernet().enabled) return 0;
+            opt.mpCapableSyn(capFlags());
+        } else {
+            opt.mpJoinSyn(sf.backup, sf.localId, remoteToken, sf.localNonce);
+        }
+        counters.synTx++;
+        return MptcpOptions.write(opt, out, 0);
+    }
+
+    int capFlags() {
+        return MptcpOptions.MPTCP_CAP_HMAC_SHA256 | (pernet().checksumEnabled ? MptcpOptions.MPTCP_CAP_CHECKSUM_REQD : 0);
+    }
+
+    /** {@code mptcp_synack_options()}: MP_CAPABLE with the server's key, or MP_JOIN with the truncated HMAC. */
+    static int synackOptions(Subflow sf, byte[] out) {
+        MptcpOption o = new MptcpOption();
+        if (sf.msk != null && sf.mpCapable) {
+            o.mpCapableSynAck(sf.msk.capFlags(), sf.msk.localKey);
+        } else if (sf.pendingJoin != null) {
+            MptcpSock m = sf.pendingJoin;
+            long thmac = m.proto.crypto.joinTruncatedHmac(m.localKey, m.remoteKey, sf.localNonce, sf.remoteNonce);
+            o.mpJoinSynAck(sf.backup, sf.localId, thmac, sf.localNonce);
+        } else {
+            return 0;
+        }
+        return MptcpOptions.write(o, out, 0);
+    }
+
+    /** {@code mptcp_established_options()}: what a segment after the handshake carries. */
+    int establishedOptions(Subflow sf, SkBuff skb, int tcpFlags, int remaining, byte[] out) {
+        if (fallback) return 0;
+        if ((tcpFlags & TcpHeader.RST) != 0) {
+            if (fastclose) {
+                opt.mpFastclose(remoteKey);
+                int n = MptcpOptions.write(opt, out, 0);
+                if (sf.rstReason >= 0 && remaining - n >= MptcpOptions.TCPOLEN_MPTCP_RST) {
+                    opt.mpTcpRst(0, sf.rstReason);
+                    n += MptcpOptions.write(opt, out, n);
+                }
+                return n;
+            }
+            if (sf.rstReason >= 0) {
+                opt.mpTcpRst(0, sf.rstReason);
+                return MptcpOptions.write(opt, out, 0);
+            }
+            return 0;
+        }
+        boolean ack64 = use64bitAck;
+        if (skb == null) {
+            return MptcpOptions.TCPOLEN_MPTCP_DSS_BASE + (ack64 ? 8 : 4) + MptcpOptions.TCPOLEN_MPTCP_DSS_MAP64;
+        }
+        boolean mapped = (UlpCb.flags(skb) & UlpCb.F_MAP) != 0;
+        if (sf.mpCapable && !server && !sf.fullyEstablished) {
+            if (sf.sendMpcAck && !mapped) {
+                sf.sendMpcAck = false;
+                opt.mpCapableAck(capFlags(), localKey, remoteKey);
+                return MptcpOptions.write(opt, out, 0);
+            }
+            if (mapped && UlpCb.subflowSeq(skb) == 1 && UlpCb.dataSeq(skb) == localIdsn + 1) {
+                opt.mpCapableAckData(capFlags(), localKey, remoteKey, UlpCb.dataLen(skb), false, 0);
+                return MptcpOptions.write(opt, out, 0);
+            }
+        }
+        if (sf.sendJoinAck) {
+            sf.sendJoinAck = false;
+            byte[] h = new byte[20];
+            proto.crypto.joinHmac160(localKey, remoteKey, sf.localNonce, sf.remoteNonce, h, 0);
+            opt.mpJoinAck(h, 0);
+            return MptcpOptions.write(opt, out, 0);
+        }
+        boolean pureAck = !mapped && skb.len() == 0;
+        if (pureAck && (tcpFlags & TcpHeader.FIN) == 0) {
+            int n = pm.addAddrOption(sf, opt, out, remaining);
+            if (n > 0) return n;
+        }
+        opt.dss();
+        if (rcvKnown) opt.withDataAck(ack64 ? rcvNxt : rcvNxt & 0xffffffffL, ack64);
+        if (mapped) {
+            int flags = UlpCb.flags(skb);
+            opt.withMapping(UlpCb.dataSeq(skb), true, UlpCb.subflowSeq(skb), UlpCb.dataLen(skb), (flags & UlpCb.F_DATA_FIN) != 0);
+        } else if (dataFinSentOnce && !dataFinAcked && (sf.fullyEstablished || server)) {
+            opt.withMapping(dataFinSeq, true, 0, 1, true);
+        }
+        if (!rcvKnown && !mapped && !(dataFinSentOnce && !dataFinAcked)) return 0;
+        int n = MptcpOptions.write(opt, out, 0);
+        return n <= remaining ? n : 0;
+    }
+
+    boolean fastclose;
+
+    /** {@code mptcp_incoming_options()} and the handshake parts of net/mptcp/subflow.c. */
+    void incomingOptions(Subflow sf, int tcpFlags, int seq, int payloadLen, byte[] opts, int optOff, int optLen) {
+        MptcpOptions.parseTcpOptions(opts, optOff, optLen, rx);
+        boolean syn = (tcpFlags & TcpHeader.SYN) != 0;
+        if (syn) {
+            if ((tcpFlags & TcpHeader.ACK) != 0) synAckReceived(sf);
+            return;
+        }
+        if (fallback) return;
+        MptcpOption mpc = rx.find(MptcpOptions.MPTCPOPT_MP_CAPABLE);
+        if (sf.mpCapable && server && !sf.keysKnown) {
+            if (mpc != null && mpc.ok() && mpc.rcvrKey() == localKey) {
+                sf.keysKnown = true;
+                sf.fullyEstablished = true;
+                setRemoteKey(mpc.sndrKey());
+            } else if ((tcpFlags & TcpHeader.ACK) != 0) {
+                fallBack("third ACK without MP_CAPABLE");
+                return;
+            }
+        }
+        // the MP_CAPABLE carrying the first data: its implicit mapping is DSN IDSN+1, subflow sequence 1 (RFC 8684 §3.1)
+        if (sf.mpCapable && server && sf.keysKnown && mpc != null && mpc.ok() && mpc.hasMapping() && payloadLen > 0) {
+            addMapping(sf, remoteIdsn + 1, 1, mpc.dataLen());
+        }
+        if (!sf.mpCapable && sf.preEstablished && (tcpFlags & TcpHeader.ACK) != 0 && sf.joinAckSent && !sf.sendJoinAck) {
+            sf.preEstablished = false;
+            sf.fullyEstablished = true;
+            writeXmit();
+        }
+        for (int i = 0; i < rx.count(); i++) {
+            MptcpOption o = rx.option(i);
+            if (!o.ok()) {
+                counters.badOptions++;
+                continue;
+            }
+            switch (o.subtype()) {
+                case MptcpOptions.MPTCPOPT_DSS -> dss(sf, o, payloadLen);
+                case MptcpOptions.MPTCPOPT_ADD_ADDR -> pm.addAddrReceived(sf, o);
+                case MptcpOptions.MPTCPOPT_RM_ADDR -> pm.rmAddrReceived(o);
+                case MptcpOptions.MPTCPOPT_MP_PRIO -> sf.peerBackup = o.backup();
+                case MptcpOptions.MPTCPOPT_MP_FASTCLOSE -> {
+                    if (o.rcvrKey() == localKey) {
+                        counters.fastcloseRx++;
+                        host.loop().post(() -> abort(SockConst.ECONNRESET, false));
+                    }
+                }
+                case MptcpOptions.MPTCPOPT_RST -> counters.tcprstRx++;
+                default -> {
+                }
+            }
+        }
+    }
+
+    private void dss(Subflow sf, MptcpOption o, int payloadLen) {
+        if (!sf.fullyEstablished && sf.mpCapable) {
+            sf.fullyEstablished = true;
+            writeXmit();
+        }
+        if (o.hasDataAck()) {
+            long ack = o.dataAck();
+            if (!o.dataAck64()) ack = expand32(sndUna, ack);
+            long wnd = sf.tcp.sndWnd();
+            if (ack + wnd > sndWndEnd) sndWndEnd = ack + wnd;
+            dataAcked(ack);
+        }
+        if (o.hasMapping()) {
+            if (o.dsn64()) use64bitAck = true;
+            long dsn = o.dsn64() ? o.dsn() : expand32(rcvNxt, o.dsn());
+            if (o.dataLen() == 0) {
+                fallBack("infinite mapping");
+                return;
+            }
+            if (o.dataFin()) {
+                long finSeq = dsn + o.dataLen() - 1;
+                if (!peerDataFin) {
+                    peerDataFin = true;
+                    peerDataFinSeq = finSeq;
+                }
+                if (o.dataLen() > 1) addMapping(sf, dsn, o.subflowSeq(), o.dataLen() - 1);
+                checkDataFin(sf);
+            } else {
+                addMapping(sf, dsn, o.subflowSeq(), o.dataLen());
+            }
+        }
+        writeXmit();
+    }
+
+    static long expand32(long ref, long low32) {
+        long v = (ref & ~0xffffffffL) | (low32 & 0xffffffffL);
+        if (v < ref - 0x80000000L) v += 1L << 32;
+        else if (v > ref + 0x80000000L) v -= 1L << 32;
+        return v;
+    }
+
+    private void addMapping(Subflow sf, long dsn, int ssn, int len) {
+        if (len <= 0) return;
+        var maps = sf.mappings;
+        Subflow.Mapping last = maps.peekLast();
+        if (last != null && last.ssn() == ssn) return;
+        for (Subflow.Mapping m : maps) if (m.ssn() == ssn) return;
+        // drop mappings that end before the next byte to read
+        int rel = sf.tcp.copiedSeq() - sf.tcp.irs();
+        if (ssn + len - rel <= 0 && payloadBeyond(rel, ssn, len)) return;
+        if (last == null || ssn - last.ssn() > 0) {
+            maps.addLast(new Subflow.Mapping(dsn, ssn, len));
+        } else {
+            List<Subflow.Mapping> l = new ArrayList<>(maps);
+            int i = l.size();
+            while (i > 0 && ssn - l.get(i - 1).ssn() < 0) i--;
+            l.add(i, new Subflow.Mapping(dsn, ssn, len));
+            maps.clear();
+            maps.addAll(l);
+        }
+        counters.mappingsRx++;
+    }
+
+    private static boolean payloadBeyond(int rel, int ssn, int len) {
+        return rel - (ssn + len) >= 0;
+    }
+
+    // =================================================================== handshake
+
+    private void synAckReceived(Subflow sf) {
+        if (sf.mpCapable) {
+            MptcpOption mpc = rx.find(MptcpOptions.MPTCPOPT_MP_CAPABLE);
+            if (mpc == null || !mpc.ok() || mpc.version() != MptcpOptions.MPTCP_SUPPORTED_VERSION || mpc.checksumRequired()) {
+                fallBack(mpc == null ? "SYN-ACK without MP_CAPABLE" : "SYN-ACK with an MP_CAPABLE we cannot use");
+                return;
+            }
+            setRemoteKey(mpc.sndrKey());
+            sf.sendMpcAck = true;
+            counters.mpCapableOk++;
+        } else {
+            MptcpOption j = rx.find(MptcpOptions.MPTCPOPT_MP_JOIN);
+            if (j == null || !j.ok()) {
+                sf.joinFailed = true;
+                sf.rstReason = MptcpOptions.MPTCP_RST_EMPTCP;
+                return;
+            }
+            sf.remoteNonce = j.nonce();
+            sf.remoteId = j.addressId();
+            sf.peerBackup = j.backup();
+            long expect = proto.crypto.joinTruncatedHmac(remoteKey, localKey, sf.remoteNonce, sf.localNonce);
+            if (expect != j.truncatedHmac()) {
+                sf.joinFailed = true;
+                sf.rstReason = MptcpOptions.MPTCP_RST_EPROHIBIT;
+                counters.joinHmacBad++;
+                return;
+            }
+            sf.sendJoinAck = true;
+            sf.joinAckSent = true;
+            sf.preEstablished = true;
+        }
+    }
+
+    /** A subflow reached ESTABLISHED (active side, or the passive initial subflow). */
+    boolean subflowEstablished(Subflow sf) {
+        if (!sf.mpCapable && !server) {
+            if (sf.joinFailed) {
+                host.loop().post(() -> sf.tcp.reset(SockConst.ECONNREFUSED));
+                return false;
+            }
+            counters.joinOk++;
+            return false;
+        }
+        if (sf.mpCapable) {
+            saddr = sf.sk().saddr;
+            sport = sf.sk().sport;
+            daddr = sf.sk().daddr;
+            dport = sf.sk().dport;
+            if (!server) {
+                sndWndEnd = sndUna + sf.tcp.sndWnd();
+                setState(SockConst.TCP_ESTABLISHED);
+                ensureScheduler();
+                pm.established();
+            } else {
+                if (!sf.keysKnown) {
+                    fallBack("third ACK without MP_CAPABLE");
+                }
+                sndWndEnd = sndUna + sf.tcp.sndWnd();
+                setState(SockConst.TCP_ESTABLISHED);
+                ensureScheduler();
+            }
+        }
+        return false;
+    }
+
+    void ensureScheduler() {
+        if (sched == null) setScheduler(proto.schedulerFor(schedWanted != null ? schedWanted : pernet().scheduler));
+    }
+
+    /** Server: the third ACK of an MP_JOIN (its HMAC checked in {@link #joinIncoming}) completed; the subflow joins. */
+    boolean joinEstablished(Subflow sf) {
+        sf.pendingJoin = null;
+        if (!sf.joinVerified || dead) {
+            sf.rstReason = MptcpOptions.MPTCP_RST_EPROHIBIT;
+            host.loop().post(() -> sf.tcp.reset(SockConst.ECONNREFUSED));
+            return true;
+        }
+        addSubflow(sf);
+        sf.fullyEstablished = true;
+        counters.joinOk++;
+        sf.tcp.sendAck();
+        writeXmit();
+        return true;
+    }
+
+    /** Server: options of segments on an MP_JOIN child before it joined (its third ACK). */
+    void joinIncoming(Subflow sf, int tcpFlags, byte[] opts, int optOff, int optLen) {
+        MptcpOptions.parseTcpOptions(opts, optOff, optLen, rx);
+        MptcpOption j = rx.find(MptcpOptions.MPTCPOPT_MP_JOIN);
+        if (j == null || !j.ok() || j.variant() != MptcpOption.Variant.ACK) return;
+        byte[] h = new byte[20];
+        for (int i = 0; i < 20; i++) h[i] = j.hmac(i);
+        sf.joinVerified = proto.crypto.joinHmac160Valid(localKey, remoteKey, sf.localNonce, sf.remoteNonce, h, 0);
+        if (!sf.joinVerified) counters.joinHmacBad++;
+    }
+
+    /** RFC 8684 §3.7: no MPTCP from here on; the first subflow carries the connection as plain TCP. */
+    void fallBack(String why) {
+        if (fallback) return;
+        if (subflows.size() > 1 || counters.bytesSent > 0 && sndUna < sndNxt) {
+            counters.fallbackRefused++;
+        }
+        fallback = true;
+        counters.fallbacks++;
+        counters.fallbackReason = why;
+        proto.tokens.remove(localToken, this);
+        if (!rcvKnown) {
+            rcvKnown = true;
+        }
+        if (sndUna == 0 && sndNxt == 0 && writeSeq == 0) {
+            // nothing sent yet at the data level: any numbering works
+            sndUna = sndNxt = writeSeq = 1;
+        }
+    }
+
+    // =================================================================== receiving
+
+    /** {@code mptcp_data_ready()} → {@code __mptcp_move_skbs_from_subflow()}: in-order subflow bytes into the meta. */
+    void subflowDataReady(Subflow sf) {
+        try {
+            moveFrom(sf);
+        } catch (RuntimeException e) {
+            proto.fault("mptcp receive", e);
+        }
+    }
+
+    private void moveFrom(Subflow sf) {
+        boolean delivered = false;
+        while (rcvQueued + ofoBytes < skRcvbuf) {
+            int avail = sf.tcp.readable();
+            if (avail <= 0) break;
+            if (fallback) {
+                int n = sf.tcp.read(scratch, 0, Math.min(avail, scratch.length));
+                if (n <= 0) break;
+                deliver(rcvNxt, scratch, 0, n);
+                sf.rcvBytes += n;
+                delivered = true;
+                continue;
+            }
+            int rel = sf.tcp.copiedSeq() - sf.tcp.irs();
+            Subflow.Mapping m;
+            while ((m = sf.mappings.peekFirst()) != null && rel - (m.ssn() + m.len()) >= 0) sf.mappings.removeFirst();
+            if (m == null || rel - m.ssn() < 0) {
+                // data without a mapping (RFC 8684 §3.3.1): a middlebox stripped the options
+                counters.unmappedData++;
+                if (subflows.size() == 1 && sf.mpCapable && counters.bytesReceived == 0 && rcvQueued == 0) {
+                    fallBack("data without a DSS mapping");
+                    continue;
+                }
+                sf.rstReason = MptcpOptions.MPTCP_RST_EMIDDLEBOX;
+                host.loop().post(() -> sf.tcp.reset(SockConst.ECONNRESET));
+                break;
+            }
+            int inMap = m.ssn() + m.len() - rel;
+            int n = sf.tcp.read(scratch, 0, Math.min(Math.min(avail, inMap), scratch.length));
+            if (n <= 0) break;
+            deliver(m.dsn() + (rel - m.ssn()), scratch, 0, n);
+            sf.rcvBytes += n;
+            delivered = true;
+        }
+        if (fallback && (sf.sk().skShutdown & SockConst.RCV_SHUTDOWN) != 0 && sf.tcp.readable() == 0 && !peerDataFin) {
+            peerDataFin = true;
+            peerDataFinSeq = rcvNxt;
+            checkDataFin(sf);
+        }
+        if (delivered) {
+            checkDataFin(sf);
+            callbacks.dataReady(this);
+        }
+    }
+
+    /** Data-level bytes at {@code dsn}: in order into the receive queue, ahead into the out-of-order map. */
+    private void deliver(long dsn, byte[] b, int off, int n) {
+        counters.bytesReceivedSubflows += n;
+        if (dsn + n <= rcvNxt) {
+            counters.dupBytes += n;
+            return;
+        }
+        if (dsn < rcvNxt) {
+            int d = (int) (rcvNxt - dsn);
+            counters.dupBytes += d;
+            off += d;
+            n -= d;
+            dsn = rcvNxt;
+        }
+        if (dsn > rcvNxt) {
+            byte[] old = ofo.get(dsn);
+            if (old != null && old.length >= n) {
+                counters.dupBytes += n;
+                return;
+            }
+            byte[] c = new byte[n];
+            System.arraycopy(b, off, c, 0, n);
+            if (old != null) ofoBytes -= old.length;
+            ofo.put(dsn, c);
+            ofoBytes += n;
+            return;
+        }
+        byte[] c = new byte[n];
+        System.arraycopy(b, off, c, 0, n);
+        queueInOrder(c);
+        Map.Entry<Long, byte[]> e;
+        while ((e = ofo.firstEntry()) != null && e.getKey() <= rcvNxt) {
+            ofo.pollFirstEntry();
+            byte[] v = e.getValue();
+            ofoBytes -= v.length;
+            long end = e.getKey() + v.length;
+            if (end <= rcvNxt) {
+                counters.dupBytes += v.length;
+                continue;
+            }
+            int d = (int) (rcvNxt - e.getKey());
+            counters.dupBytes += d;
+            queueInOrder(d == 0 ? v : java.util.Arrays.copyOfRange(v, d, v.length));
+        }
+    }
+
+    private void queueInOrder(byte[] c) {
+        rcvQueue.add(c);
+        rcvQueued += c.length;
+        rcvNxt += c.length;
+        counters.bytesReceived += c.length;
+    }
+
+    private void checkDataFin(Subflow sf) {
+        if (!peerDataFin || rcvNxt != peerDataFinSeq || (skShutdown & SockConst.RCV_SHUTDOWN) != 0) return;
+        if (!fallback) rcvNxt++;
+        skShutdown |= SockConst.RCV_SHUTDOWN;
+        if (skState == SockConst.TCP_ESTABLISHED) setState(SockConst.TCP_CLOSE_WAIT);
+        else if (skState == SockConst.TCP_FIN_WAIT2 || skState == SockConst.TCP_FIN_WAIT1) maybeFinish();
+        if (!fallback && sf != null && sf.canSendState()) sf.tcp.sendAck();
+        callbacks.dataReady(this);
+        maybeFinish();
+    }
+
+    /** Both DATA_FINs done: the subflows close ({@code mptcp_close_ssk()}) and the connection is over. */
+    private void maybeFinish() {
+        boolean ours = fallback ? dataFinSentOnce : dataFinAcked;
+        if (!ours || (skShutdown & SockConst.RCV_SHUTDOWN) == 0 || skState == SockConst.TCP_CLOSE) return;
+        setState(SockConst.TCP_CLOSE);
+        rtxTimer.cancel();
+        for (Subflow s : new ArrayList<>(subflows)) {
+            if (s.sk().skState != SockConst.TCP_CLOSE) s.tcp.close();
+        }
+        proto.tokens.remove(localToken, this);
+        if (orphan) proto.forget(this);
+    }
+
+    /** {@code mptcp_recvmsg()}: in-order data-level bytes. */
+    int recvmsg(byte[] buf, int off, int len, boolean peek) {
+        if (rcvQueued == 0) {
+            if (skErr != 0) return -skErr;
+            if ((skShutdown & SockConst.RCV_SHUTDOWN) != 0) return 0;
+            if (skState == SockConst.TCP_CLOSE || skState == SockConst.TCP_LISTEN) return -SockConst.ENOTCONN;
+            return -SockConst.EAGAIN;
+        }
+        int copied = 0;
+        if (peek) {
+            int skip = rcvHeadOff;
+            for (byte[] c : rcvQueue) {
+                int n = Math.min(c.length - skip, len - copied);
+                System.arraycopy(c, skip, buf, off + copied, n);
+                copied += n;
+                skip = 0;
+                if (copied == len) break;
+            }
+            return copied;
+        }
+        while (copied < len && !rcvQueue.isEmpty()) {
+            byte[] c = rcvQueue.peekFirst();
+            int n = Math.min(c.length - rcvHeadOff, len - copied);
+            System.arraycopy(c, rcvHeadOff, buf, off + copied, n);
+            copied += n;
+            rcvHeadOff += n;
+            if (rcvHeadOff == c.length) {
+                rcvQueue.removeFirst();
+                rcvHeadOff = 0;
+            }
+        }
+        rcvQueued -= copied;
+        // room again: pull what the subflows hold
+        for (Subflow s : new ArrayList<>(subflows)) if (s.tcp.readable() > 0) moveFrom(s);
+        return copied;
+    }
+
+    // =================================================================== subflow events
+
+    void subflowWriteSpace(Subflow sf) {
+        try {
+            writeXmit();
+        } catch (RuntimeException e) {
+            proto.fault("mptcp write space", e);
+        }
+    }
+
+    void subflowStateChange(Subflow sf) {
+        int st = sf.sk().skState;
+        if (st == SockConst.TCP_CLOSE || sf.sk().skErr != 0 && st != SockConst.TCP_ESTABLISHED) {
+            subflowGone(sf);
+        } else if (fallback && (sf.sk().skShutdown & SockConst.RCV_SHUTDOWN) != 0) {
+            moveFrom(sf);
+        } else if (st == SockConst.TCP_ESTABLISHED && sf.mpCapable && !server && skState == SockConst.TCP_SYN_SENT) {
+            subflowEstablished(sf);
+        }
+    }
+
+    void subflowReleased(Subflow sf) {
+        subflowGone(sf);
+    }
+
+    /** A subflow closed or was reset: its data goes to the others ({@code mptcp_reinject_data()}); the last one takes the connection with it. */
+    private void subflowGone(Subflow sf) {
+        if (!subflows.contains(sf)) return;
+        sf.dead = true;
+        boolean initialEstablishing = skState == SockConst.TCP_SYN_SENT;
+        reinjectFrom(sf);
+        removeSubflow(sf);
+        counters.subflowsClosed++;
+        pm.subflowClosed(sf);
+        if (subflows.isEmpty()) {
+            if (skState != SockConst.TCP_CLOSE) {
+                int err = sf.sk().skErr;
+                if (err == 0 && !(dataFinAcked && (skShutdown & SockConst.RCV_SHUTDOWN) != 0)) err = SockConst.ECONNRESET;
+                if (initialEstablishing && err == 0) err = SockConst.ECONNREFUSED;
+                if (err != 0 && skErr == 0 && skState != SockConst.TCP_CLOSE) skErr = err;
+                setState(SockConst.TCP_CLOSE);
+                callbacks.errorReport(this);
+            }
+            dead = true;
+            rtxTimer.cancel();
+            proto.tokens.remove(localToken, this);
+            proto.forget(this);
+        } else {
+            host.loop().post(this::writeXmit);
+        }
+    }
+
+    void setState(int st) {
+        if (skState == st) return;
+        skState = st;
+        callbacks.stateChange(this);
+    }
+
+    // =================================================================== close
+
+    void shutdownWrite() {
+        if (dataFinQueued) return;
+        dataFinQueued = true;
+        dataFinSeq = writeSeq;
+        skShutdown |= SockConst.SEND_SHUTDOWN;
+        writeXmit();
+        if (!fallback && sendHead == null && !dataFinSentOnce && skState != SockConst.TCP_SYN_SENT) sendDataFin();
+    }
+
+    /** Aborts: every subflow gets a RST (with MP_FASTCLOSE when {@code fastclose}); {@code err} goes to the socket. */
+    void abort(int err, boolean sendFastclose) {
+        if (dead) return;
+        fastclose = sendFastclose && !fallback && rcvKnown;
+        dead = true;
+        if (err != 0) skErr = err;
+        for (Subflow s : new ArrayList<>(subflows)) {
+            if (s.sk().skState != SockConst.TCP_CLOSE) s.tcp.reset(err);
+        }
+        subflows.clear();
+        rtxTimer.cancel();
+        proto.tokens.remove(localToken, this);
+        setState(SockConst.TCP_CLOSE);
+        callbacks.errorReport(this);
+        proto.forget(this);
+    }
+
+    // =================================================================== MptcpMetaView
+
+    @Override public int subflowCount() { return subflows.size(); }
+    @Override public MptcpSubflowView subflow(int i) { return subflows.get(i); }
+    @Override public MptcpSegmentView reinjectHead() { return reinjectQueue.peekFirst(); }
+    @Override public MptcpSegmentView sendHead() { return sendHead; }
+    @Override public MptcpSegmentView rtxHead() { return head == sendHead ? null : head; }
+
+    @Override
+    public MptcpSegmentView rtxNext(MptcpSegmentView seg) {
+        MptcpSeg s = (MptcpSeg) seg;
+        if (s == null || s.origin != null || s.next == sendHead) return null;
+        return s.next;
+    }
+
+    @Override public long sndUna() { return sndUna; }
+    @Override public long sndNxt() { return sndNxt; }
+    @Override public long sndWnd() { return Math.max(0, sndWndEnd - sndUna); }
+
+    @Override
+    public long packetsOut() {
+        long n = 0;
+        for (MptcpSeg s = head; s != null && s != sendHead; s = s.next) n++;
+        return n;
+    }
+
+    @Override public long wmemQueued() { return skWmemQueued; }
+    @Override public boolean sndbufFull() { return skWmemQueued >= skSndbuf; }
+    @Override public boolean streamMemoryFree() { return skWmemQueued < skSndbuf; }
+    @Override public boolean infiniteMapping() { return fallback; }
+    @Override public boolean rcvShutdown() { return (skShutdown & SockConst.RCV_SHUTDOWN) != 0; }
+    @Override public int dfinPathIndex() { return 0; }
+    @Override public long nowUs() { return host.loop().now() / 1000; }
+
+    String local() { return org.nicemu.api.wire.Ipv4Address.toString(saddr) + ":" + sport; }
+
+    String remote() { return skState == SockConst.TCP_LISTEN ? "*:*" : org.nicemu.api.wire.Ipv4Address.toString(daddr) + ":" + dport; }
+
+    @Override
+    public String toString() {
+        return "mptcp " + local() + " -> " + remote() + " " + SockConst.stateName(skState);
+    }
+}

@@ -1,0 +1,184 @@
+package org.nicemu.mptcp;
+
+import java.util.ArrayDeque;
+
+import org.nicemu.api.mptcp.sched.MptcpSubflowView;
+import org.nicemu.api.skb.SkBuff;
+import org.nicemu.api.sock.Sock;
+import org.nicemu.api.sock.SockCallbacks;
+import org.nicemu.api.sock.SockConst;
+import org.nicemu.api.tcp.cc.CoupledSubflows;
+import org.nicemu.api.tcp.ulp.TcpSubflow;
+import org.nicemu.api.tcp.ulp.TcpUlp;
+
+/**
+ * One subflow of an MPTCP connection: the ULP context attached to a TCP socket (mirrors
+ * {@code struct mptcp_subflow_context}, net/mptcp/subflow.c) and the scheduler's view of it
+ * ({@code tp->mptcp} of the multipath-tcp.org kernel). Its TCP hooks hand everything to the
+ * connection ({@link MptcpSock}); the fields are the subflow's MPTCP state. Loop thread only.
+ */
+final class Subflow implements TcpUlp, MptcpSubflowView, SockCallbacks {
+    /** A received DSS mapping: data sequence {@code dsn} for relative subflow sequence {@code ssn}, {@code len} bytes. */
+    record Mapping(long dsn, int ssn, int len) {
+    }
+
+    /** The connection; null for the context of a listener. */
+    MptcpSock msk;
+    final TcpSubflow tcp;
+
+    int pathIndex;
+    /** Local and remote address IDs (0 for the initial subflow). */
+    int localId, remoteId;
+    /** MP_CAPABLE subflow (the initial one), or MP_JOIN. */
+    final boolean mpCapable;
+    /** We asked for backup (MP_JOIN B bit / MP_PRIO), the peer did ({@code rcv_low_prio}). */
+    boolean backup, peerBackup;
+    /** {@code fully_established}: the peer is known to have our MPTCP state (an MPTCP option came back). */
+    boolean fullyEstablished;
+    /** MP_JOIN handshake not complete on the initiator (the 4th ACK not yet received). */
+    boolean preEstablished;
+    /** MP_JOIN nonces and the peer's truncated HMAC. */
+    int localNonce, remoteNonce;
+    long remoteThmac;
+    /** MP_CAPABLE third ACK with both keys still to be sent (client). */
+    boolean sendMpcAck;
+    /** The peer's MP_CAPABLE key arrived (initial subflow of a passive open). */
+    boolean keysKnown;
+    /** Set once the subflow was reset or closed: it takes no new data. */
+    boolean dead;
+    /** Last DSN end sent here ({@code tp->mptcp->last_end_data_seq}). */
+    long lastEndDataSeq;
+    /** Scheduler-private data. */
+    Object schedPriv;
+    /** Counters: bytes and segments the scheduler put on this subflow, bytes reinjected here, bytes received. */
+    long schedBytes, schedSegs, reinjectBytes, rcvBytes;
+    /** Retransmission timeouts seen so far (to react to each new one once). */
+    int seenRetransmits;
+    /** Received mappings not yet fully read, in subflow sequence order. */
+    final ArrayDeque<Mapping> mappings = new ArrayDeque<>();
+    /** MP_TCPRST reason to send with this subflow's RST, -1 for none. */
+    int rstReason = -1;
+    /** MP_JOIN: the SYN-ACK failed (client), the third ACK is to be sent / was sent, its HMAC checked out (server). */
+    boolean joinFailed, sendJoinAck, joinAckSent, joinVerified;
+    /** ADD_ADDR to send on this subflow's next pure ACK: an announce (id, address, port) or an echo. */
+    int addAddrId = -1, addAddrAddr, addAddrPort;
+    boolean addAddrEcho;
+
+    Subflow(MptcpSock msk, TcpSubflow tcp, boolean mpCapable) {
+        this.msk = msk;
+        this.tcp = tcp;
+        this.mpCapable = mpCapable;
+    }
+
+    Sock sk() { return tcp.sock(); }
+
+    boolean isEstablishedState() {
+        int s = sk().skState;
+        return s == SockConst.TCP_ESTABLISHED || s == SockConst.TCP_CLOSE_WAIT;
+    }
+
+    // ------------------------------------------------------------------ TcpUlp hooks
+
+    @Override
+    public int synOptions(TcpSubflow sf, byte[] out) {
+        return msk == null ? 0 : msk.synOptions(this, out);
+    }
+
+    @Override
+    public int synackOptions(TcpSubflow child, byte[] out) {
+        return MptcpSock.synackOptions(this, out);
+    }
+
+    @Override
+    public int establishedOptions(TcpSubflow sf, SkBuff skb, int tcpFlags, int remaining, byte[] out) {
+        return msk == null ? 0 : msk.establishedOptions(this, skb, tcpFlags, remaining, out);
+    }
+
+    @Override
+    public void incomingOptions(TcpSubflow sf, int tcpFlags, int seq, int payloadLen, byte[] opts, int optOff, int optLen) {
+        if (msk != null) msk.incomingOptions(this, tcpFlags, seq, payloadLen, opts, optOff, optLen);
+        else if (pendingJoin != null) pendingJoin.joinIncoming(this, tcpFlags, opts, optOff, optLen);
+    }
+
+    /** The connection a passive MP_JOIN child asks to join, until its third ACK is verified. */
+    MptcpSock pendingJoin;
+
+    @Override
+    public boolean established(TcpSubflow sf) {
+        if (msk != null) return msk.subflowEstablished(this);
+        if (pendingJoin != null) return pendingJoin.joinEstablished(this);
+        return false;
+    }
+
+    @Override
+    public void release(TcpSubflow sf) {
+        if (msk != null) msk.subflowReleased(this);
+        dead = true;
+    }
+
+    @Override
+    public CoupledSubflows coupled(TcpSubflow sf) {
+        return msk == null ? null : msk.coupled;
+    }
+
+    // ------------------------------------------------------------------ socket callbacks (sk_data_ready & co.)
+
+    @Override
+    public void dataReady(Sock sk) {
+        if (msk != null) msk.subflowDataReady(this);
+    }
+
+    @Override
+    public void writeSpace(Sock sk) {
+        if (msk != null) msk.subflowWriteSpace(this);
+    }
+
+    @Override
+    public void stateChange(Sock sk) {
+        if (msk != null) msk.subflowStateChange(this);
+    }
+
+    @Override
+    public void errorReport(Sock sk) {
+        if (msk != null) msk.subflowStateChange(this);
+    }
+
+    // ------------------------------------------------------------------ MptcpSubflowView
+
+    @Override public int pathIndex() { return pathIndex; }
+    @Override public long srttUs() { return tcp.srttUs(); }
+    @Override public long rttvarUs() { return tcp.rttvarUs(); }
+    @Override public long sndCwnd() { return tcp.sndCwnd(); }
+    @Override public void setSndCwnd(long cwnd) { tcp.setSndCwnd(cwnd); }
+    @Override public long sndSsthresh() { return tcp.sndSsthresh(); }
+    @Override public void setSndSsthresh(long ssthresh) { tcp.setSndSsthresh(ssthresh); }
+    @Override public long packetsInFlight() { return tcp.packetsInFlight(); }
+    @Override public long packetsOut() { return tcp.packetsOut(); }
+    @Override public int mssCache() { return tcp.mssCache(); }
+    @Override public int currentMss() { return tcp.currentMss(); }
+    @Override public int gsoMaxSegs() { return tcp.gsoMaxSegs(); }
+    @Override public long wmemQueued() { return tcp.wmemQueued(); }
+    @Override public boolean isBackup() { return backup || peerBackup; }
+    @Override public boolean canSendState() { return !dead && isEstablishedState(); }
+    @Override public boolean preEstablished() { return preEstablished; }
+    @Override public boolean pf() { return tcp.retransmits() > 0 && tcp.caState() == org.nicemu.api.tcp.cc.TcpCc.TCP_CA_LOSS; }
+    @Override public boolean fullyEstablished() { return fullyEstablished; }
+    @Override public boolean secondPacket() { return schedSegs > 0; }
+    @Override public long lastEndDataSeq() { return lastEndDataSeq; }
+    @Override public int caState() { return tcp.caState(); }
+    @Override public boolean tcpIsReno() { return !tcp.sackOk(); }
+    @Override public int sndUna() { return tcp.sndUna(); }
+    @Override public int sndNxt() { return tcp.sndNxt(); }
+    @Override public int writeSeq() { return tcp.writeSeq(); }
+    @Override public int highSeq() { return tcp.highSeq(); }
+    @Override public int wndEnd() { return tcp.sndUna() + (int) tcp.sndWnd(); }
+    @Override public long bytesSent() { return tcp.bytesSent(); }
+    @Override public long segsOut() { return tcp.segsOut(); }
+    @Override public Object schedPriv() { return schedPriv; }
+    @Override public void setSchedPriv(Object priv) { schedPriv = priv; }
+
+    @Override
+    public String toString() {
+        return "subflow " + pathIndex + " " + sk();
+    }
+}
