@@ -8,6 +8,8 @@ import java.util.SplittableRandom;
 import java.util.function.Function;
 
 import org.nicemu.api.emu.Host;
+import org.nicemu.api.mptcp.info.MptcpInfo;
+import org.nicemu.api.mptcp.info.MptcpInfoSource;
 import org.nicemu.api.mptcp.sched.MptcpSchedOps;
 import org.nicemu.api.skb.SkBuff;
 import org.nicemu.api.sock.Proto;
@@ -23,7 +25,7 @@ import org.nicemu.api.tcp.ulp.TcpSubflow;
  * MPTCP itself receives no IP packets. Keys and nonces come from the emulation's seeded random
  * source; the token table ({@code token.c}) maps local tokens to connections for MP_JOIN.
  */
-final class MptcpProto implements Proto {
+final class MptcpProto implements Proto, MptcpInfoSource {
     /** IPPROTO_MPTCP. */
     static final int IPPROTO_MPTCP = 262;
 
@@ -364,6 +366,26 @@ final class MptcpProto implements Proto {
         Proto tcp = tcp();
         if (tcp == null || m.subflows.isEmpty()) return null;
         return tcp.info(m.subflows.get(0).sk());
+    }
+
+    @Override
+    public MptcpInfo mptcpInfo(Sock sk) {
+        if (!(sk instanceof MptcpSock m) || m.proto != this || m.skState == SockConst.TCP_LISTEN) return null;
+        List<MptcpInfo.Subflow> subs = new ArrayList<>();
+        for (Subflow s : m.subflows) {
+            Sock t = s.sk();
+            subs.add(new MptcpInfo.Subflow(s.pathIndex, s.localId, s.remoteId, addr(t.saddr, t.sport), addr(t.daddr, t.dport),
+                    SockConst.stateName(t.skState), s.isBackup(), s.fullyEstablished, s.sndCwnd(), s.srttUs(), s.schedBytes,
+                    s.schedSegs, s.reinjectBytes, s.rcvBytes, s.tcp.bytesSent(), s.tcp.totalRetrans()));
+        }
+        MptcpCounters c = m.counters;
+        return new MptcpInfo(SockConst.stateName(m.skState), addr(m.saddr, m.sport), addr(m.daddr, m.dport), m.schedName(),
+                m.fallback, m.localToken, m.remoteToken, c.bytesSent, c.bytesAcked, c.bytesReceived, c.reinjectedBytes,
+                c.dupBytes, m.sndUna, m.sndNxt, m.rcvNxt, c.rtoCount, c.schedChanges, List.copyOf(subs));
+    }
+
+    private static String addr(int ip, int port) {
+        return org.nicemu.api.wire.Ipv4Address.toString(ip) + ":" + port;
     }
 
     @Override

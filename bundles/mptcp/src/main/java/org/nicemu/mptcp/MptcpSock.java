@@ -307,7 +307,9 @@ final class MptcpSock extends Sock implements MptcpMetaView {
             if (kind == NextSegment.NEW_DATA) limit = Math.min(limit, sndWndEnd - seg.dataSeq);
             int n = (int) Math.min(seg.len, Math.min(limit, MAX_MAP));
             if (n <= 0) break;
-            if (kind == NextSegment.NEW_DATA && n < seg.len) split(seg, n);
+            // mptcp_fragment(): a meta-queue segment (new data or a meta retransmission) is split at the
+            // limit; a reinject-queue copy sends its head and keeps the rest queued
+            if (seg.origin == null && kind != NextSegment.REINJECT && n < seg.len) split(seg, n);
             int r = sf.tcp.queueMapped(seg.buf, seg.off, n, seg.dataSeq, false);
             if (r < 0) {
                 sf.dead = true;
@@ -738,7 +740,8 @@ final class MptcpSock extends Sock implements MptcpMetaView {
     boolean subflowEstablished(Subflow sf) {
         if (!sf.mpCapable && !server) {
             if (sf.joinFailed) {
-                host.loop().post(() -> sf.tcp.reset(SockConst.ECONNREFUSED));
+                // RFC 8684 §3.2: no (valid) MP_JOIN in the SYN-ACK: RST instead of the third ACK
+                sf.tcp.reset(SockConst.ECONNREFUSED);
                 return false;
             }
             counters.joinOk++;
@@ -775,7 +778,7 @@ final class MptcpSock extends Sock implements MptcpMetaView {
         sf.pendingJoin = null;
         if (!sf.joinVerified || dead) {
             sf.rstReason = MptcpOptions.MPTCP_RST_EPROHIBIT;
-            host.loop().post(() -> sf.tcp.reset(SockConst.ECONNREFUSED));
+            sf.tcp.reset(SockConst.ECONNREFUSED);
             return true;
         }
         addSubflow(sf);

@@ -56,6 +56,12 @@ final class MptcpBed {
     final List<NicPort> wires = new ArrayList<>();
 
     MptcpBed(Map<String, String> wire0, Map<String, String> wire1, Path captureDir) {
+        this(wire0, wire1, captureDir, null);
+    }
+
+    /** As above, with a POST_ROUTING hook on both hosts (a middlebox test). */
+    MptcpBed(Map<String, String> wire0, Map<String, String> wire1, Path captureDir, org.nicemu.api.inet.NfHook hook) {
+        if (hook != null) h.nfHook(hook, 0);
         h.ipv4(new Ipv4Component());
         tcp.addCc(new CubicFactory());
         for (var f : List.of(new DefaultSchedFactory(), new RoundRobinFactory(), new RedundantFactory(), new BlestFactory(), new EcfFactory())) {
@@ -185,6 +191,10 @@ final class MptcpBed {
         int bufOff, bufLen;
 
         Bulk(int dport, long total, String scheduler, long seed) {
+            this(dport, total, scheduler, seed, B1);
+        }
+
+        Bulk(int dport, long total, String scheduler, long seed, int daddr) {
             this.total = total;
             this.rnd = new java.util.SplittableRandom(seed);
             sk = p.create(0);
@@ -192,7 +202,7 @@ final class MptcpBed {
             if (scheduler != null && p.setsockopt(sk, SockConst.SOL_TCP, SockConst.MPTCP_SCHEDULER, scheduler) != 0) {
                 throw new IllegalStateException("scheduler " + scheduler);
             }
-            int r = p.connect(sk, B1, dport);
+            int r = p.connect(sk, daddr, dport);
             if (r != -SockConst.EINPROGRESS) throw new IllegalStateException("connect " + r);
         }
 

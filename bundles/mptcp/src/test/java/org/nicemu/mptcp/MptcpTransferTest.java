@@ -57,8 +57,8 @@ class MptcpTransferTest {
         assertTrue(sink[0].eof, name + ": end of stream within the limit (received " + sink[0].bytes + ")");
         assertEquals(bytes, sink[0].bytes, name + ": bytes received");
         assertEquals(MptcpBed.hex(bulk[0].sha.digest()), MptcpBed.hex(sink[0].sha.digest()), name + ": SHA-256");
-        System.out.printf("mptcp %s: %d bytes in %.3f s emulated (%.1f Mbit/s), subflow bytes %d / %d, client %s%n", scheduler, bytes,
-                elapsed / 1e9, bytes * 8e3 / elapsed, perSub[0], perSub[1], m[0].counters.toMap());
+        System.out.printf("mptcp %s: %d bytes in %.3f s emulated (%.1f Mbit/s), subflow bytes %d / %d, client %s, server %s%n", scheduler, bytes,
+                elapsed / 1e9, bytes * 8e3 / elapsed, perSub[0], perSub[1], m[0].counters.toMap(), m[1].counters.toMap());
         if (pcaps) {
             b.closeCaptures();
             List<String> problems = new ArrayList<>();
@@ -68,6 +68,17 @@ class MptcpTransferTest {
                 problems.addAll(r.problems(name + " " + p.getFileName()));
             }
             assertTrue(problems.isEmpty(), String.join("\n", problems));
+            // tshark ties both subflows of each host to one MPTCP connection (it follows the MP_JOIN token)
+            for (String host : List.of("h1", "h2")) {
+                Path merged = out.resolve(host + "-merged.pcap");
+                Process p = new ProcessBuilder("mergecap", "-w", merged.toString(), out.resolve(host + "-eth0.pcap").toString(),
+                        out.resolve(host + "-eth1.pcap").toString()).redirectErrorStream(true).start();
+                assertEquals(0, p.waitFor(), "mergecap: " + new String(p.getInputStream().readAllBytes()));
+                MptcpTshark.Report r = MptcpTshark.run(merged);
+                assertEquals(java.util.Set.of("0"), r.mptcpStreams(), host + ": one MPTCP connection");
+                assertEquals(java.util.Set.of("0", "1"), r.tcpStreams(), host + ": two TCP subflows");
+                assertTrue(r.problems(host + " merged").isEmpty(), String.join("\n", r.problems(host + " merged")));
+            }
         }
         return new Result(bytes, elapsed, perSub, m[0], m[1]);
     }
@@ -79,5 +90,11 @@ class MptcpTransferTest {
         assertEquals(1, r.client().counters.joinOk, "one MP_JOIN");
         assertEquals(1, r.client().counters.addAddrRx, "ADD_ADDR received by the client");
         assertTrue(r.perSubflow()[0] > 0 && r.perSubflow()[1] > 0, "both subflows carried data");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"default", "roundrobin", "redundant", "blest", "ecf"})
+    void eachScheduler100MB(String sched) throws Exception {
+        Result r = transfer(sched, 100_000_000L, false);
     }
 }

@@ -158,7 +158,7 @@ public final class RoundRobin implements MptcpSchedOps {
                     split = numSegments;
                     chooseSk = it;
                 }
-                if (rsp.quota == numSegments) {
+                if (rsp.quota >= numSegments) {
                     fullSubs++;
                 }
             }
