@@ -676,29 +676,7 @@ final class MptcpSock extends Sock implements MptcpMetaView {
     }
 
     private void addMapping(Subflow sf, long dsn, int ssn, int len) {
-        if (len <= 0) return;
-        var maps = sf.mappings;
-        Subflow.Mapping last = maps.peekLast();
-        if (last != null && last.ssn() == ssn) return;
-        for (Subflow.Mapping m : maps) if (m.ssn() == ssn) return;
-        // drop mappings that end before the next byte to read
-        int rel = sf.tcp.copiedSeq() - sf.tcp.irs();
-        if (ssn + len - rel <= 0 && payloadBeyond(rel, ssn, len)) return;
-        if (last == null || ssn - last.ssn() > 0) {
-            maps.addLast(new Subflow.Mapping(dsn, ssn, len));
-        } else {
-            List<Subflow.Mapping> l = new ArrayList<>(maps);
-            int i = l.size();
-            while (i > 0 && ssn - l.get(i - 1).ssn() < 0) i--;
-            l.add(i, new Subflow.Mapping(dsn, ssn, len));
-            maps.clear();
-            maps.addAll(l);
-        }
-        counters.mappingsRx++;
-    }
-
-    private static boolean payloadBeyond(int rel, int ssn, int len) {
-        return rel - (ssn + len) >= 0;
+        if (sf.addMapping(dsn, ssn, len, sf.tcp.copiedSeq() - sf.tcp.irs())) counters.mappingsRx++;
     }
 
     // =================================================================== handshake
@@ -844,9 +822,8 @@ final class MptcpSock extends Sock implements MptcpMetaView {
                 continue;
             }
             int rel = sf.tcp.copiedSeq() - sf.tcp.irs();
-            Subflow.Mapping m;
-            while ((m = sf.mappings.peekFirst()) != null && rel - (m.ssn() + m.len()) >= 0) sf.mappings.removeFirst();
-            if (m == null || rel - m.ssn() < 0) {
+            Subflow.Mapping m = sf.mappingFor(rel);
+            if (m == null) {
                 // data without a mapping (RFC 8684 §3.3.1): a middlebox stripped the options
                 counters.unmappedData++;
                 if (subflows.size() == 1 && sf.mpCapable && counters.bytesReceived == 0 && rcvQueued == 0) {
@@ -876,7 +853,7 @@ final class MptcpSock extends Sock implements MptcpMetaView {
     }
 
     /** Data-level bytes at {@code dsn}: in order into the receive queue, ahead into the out-of-order map. */
-    private void deliver(long dsn, byte[] b, int off, int n) {
+    void deliver(long dsn, byte[] b, int off, int n) {
         counters.bytesReceivedSubflows += n;
         if (dsn + n <= rcvNxt) {
             counters.dupBytes += n;

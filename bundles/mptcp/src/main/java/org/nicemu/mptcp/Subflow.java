@@ -72,6 +72,41 @@ final class Subflow implements TcpUlp, MptcpSubflowView, SockCallbacks {
 
     Sock sk() { return tcp.sock(); }
 
+    /**
+     * Records a received DSS mapping ({@code mptcp_incoming_options()} storing it; Linux keeps it in
+     * the skb's extension, here a list per subflow so that coalesced or out-of-order skbs need
+     * nothing). Mappings are ordered by relative subflow sequence number with wrap-around
+     * arithmetic; a repeat (every segment of a TSO burst carries the same one) or a mapping that ends
+     * before {@code nextRel}, the next byte to read, is ignored. Returns whether it was added.
+     */
+    boolean addMapping(long dsn, int ssn, int len, int nextRel) {
+        if (len <= 0 || nextRel - (ssn + len) >= 0) return false;
+        Mapping last = mappings.peekLast();
+        if (last == null || ssn - last.ssn() > 0) {
+            mappings.addLast(new Mapping(dsn, ssn, len));
+            return true;
+        }
+        for (Mapping m : mappings) if (m.ssn() == ssn) return false;
+        java.util.List<Mapping> l = new java.util.ArrayList<>(mappings);
+        int i = l.size();
+        while (i > 0 && ssn - l.get(i - 1).ssn() < 0) i--;
+        l.add(i, new Mapping(dsn, ssn, len));
+        mappings.clear();
+        mappings.addAll(l);
+        return true;
+    }
+
+    /**
+     * The mapping covering relative subflow sequence number {@code rel} ({@code get_mapping_status()}
+     * of net/mptcp/subflow.c), dropping the ones wholly before it; null when none covers it (data
+     * without a mapping).
+     */
+    Mapping mappingFor(int rel) {
+        Mapping m;
+        while ((m = mappings.peekFirst()) != null && rel - (m.ssn() + m.len()) >= 0) mappings.removeFirst();
+        return m == null || rel - m.ssn() < 0 ? null : m;
+    }
+
     boolean isEstablishedState() {
         int s = sk().skState;
         return s == SockConst.TCP_ESTABLISHED || s == SockConst.TCP_CLOSE_WAIT;

@@ -75,4 +75,18 @@ class RoundRobinTest {
         assertSame(a, out.subflow);
         assertEquals(NextSegment.REINJECT, out.reinject);
     }
+
+    /**
+     * Meta segments of several MSS (Linux builds them at the subflows' TSO size goal): the quota
+     * passes num_segments at once, which counts as full ({@code rsp->quota >= num_segments}), so the
+     * round restarts instead of stalling.
+     */
+    @Test
+    void multiMssSegmentsOverfillTheQuotaAndTheRoundRestarts() {
+        MptcpSchedOps rr = RoundRobinFactory.of(1, true).create();
+        meta.attach(rr);
+        meta.queue(4, 3000);
+        assertEquals(4, meta.writeXmit(rr, 10));
+        assertEquals("p2:0 p1:3000 p2:6000 p1:9000", meta.trace());
+    }
 }
