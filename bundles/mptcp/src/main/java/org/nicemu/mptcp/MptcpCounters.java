@@ -17,6 +17,8 @@ final class MptcpCounters {
     String fallbackReason;
     long addAddrTx, addAddrRx, addAddrEchoRx, rmAddrRx, fastcloseRx, tcprstRx;
     long subflowsClosed, rtoCount, schedChanges;
+    long csumFailures;
+    String csumFailureReason;
 
     Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -38,6 +40,7 @@ final class MptcpCounters {
         m.put("data_rto", rtoCount);
         m.put("scheduler_changes", schedChanges);
         m.put("unmapped_data", unmappedData);
+        m.put("dss_checksum_failures", csumFailures);
         return m;
     }
 }

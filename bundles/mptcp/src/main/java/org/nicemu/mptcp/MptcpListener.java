@@ -47,11 +47,12 @@ final class MptcpListener implements TcpUlp {
             }
             MptcpOption mpc = rx.find(MptcpOptions.MPTCPOPT_MP_CAPABLE);
             if (mpc == null || !mpc.ok() || mpc.variant() != MptcpOption.Variant.SYN || !lmsk.pernet().enabled
-                    || mpc.version() != MptcpOptions.MPTCP_SUPPORTED_VERSION || mpc.checksumRequired()) {
+                    || mpc.version() != MptcpOptions.MPTCP_SUPPORTED_VERSION) {
                 return null;
             }
             MptcpSock msk = new MptcpSock(proto, lmsk.cpu);
             msk.server = true;
+            msk.csum = mpc.checksumRequired() || lmsk.pernet().checksumEnabled;
             msk.schedWanted = lmsk.schedWanted;
             msk.ccName = lmsk.ccName;
             msk.newLocalKey();

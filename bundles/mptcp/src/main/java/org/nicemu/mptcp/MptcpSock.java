@@ -49,6 +49,8 @@ final class MptcpSock extends Sock implements MptcpMetaView {
     boolean server;
     /** Fell back to plain TCP (RFC 8684 §3.7): no MPTCP options, the first subflow is the connection. */
     boolean fallback;
+    /** DSS checksums in use: either end asked for them in MP_CAPABLE (flag A, RFC 8684 §3.1). */
+    boolean csum;
     /** The connection is gone for good (all subflows closed or reset). */
     boolean dead;
 
@@ -310,6 +312,11 @@ final class MptcpSock extends Sock implements MptcpMetaView {
             // mptcp_fragment(): a meta-queue segment (new data or a meta retransmission) is split at the
             // limit; a reinject-queue copy sends its head and keeps the rest queued
             if (seg.origin == null && kind != NextSegment.REINJECT && n < seg.len) split(seg, n);
+            if (csum) {
+                int ssn = sf.tcp.writeSeq() - sf.tcp.iss();
+                sf.txCsum.put(ssn, MptcpCrypto.dssChecksum(seg.dataSeq, ssn, seg.buf, seg.off, n));
+                pruneTxCsum(sf);
+            }
             int r = sf.tcp.queueMapped(seg.buf, seg.off, n, seg.dataSeq, false);
             if (r < 0) {
                 sf.dead = true;
@@ -342,6 +349,13 @@ final class MptcpSock extends Sock implements MptcpMetaView {
             sendDataFin();
         }
         armRtx();
+    }
+
+    /** Forgets the checksums of mappings the subflow's peer has acknowledged. */
+    private static void pruneTxCsum(Subflow sf) {
+        if (sf.txCsum.size() < 256) return;
+        int una = sf.tcp.sndUna() - sf.tcp.iss();
+        sf.txCsum.keySet().removeIf(ssn -> una - ssn > 65536);
     }
 
     /** Plain TCP after fallback: meta bytes go to the one subflow in order and are done with once queued there. */
@@ -500,8 +514,9 @@ final class MptcpSock extends Sock implements MptcpMetaView {
         return MptcpOptions.write(opt, out, 0);
     }
 
+    /** MP_CAPABLE flags: H (HMAC-SHA256), and A when checksums are wanted here or in use. */
     int capFlags() {
-        return MptcpOptions.MPTCP_CAP_HMAC_SHA256 | (pernet().checksumEnabled ? MptcpOptions.MPTCP_CAP_CHECKSUM_REQD : 0);
+        return MptcpOptions.MPTCP_CAP_HMAC_SHA256 | (pernet().checksumEnabled || csum ? MptcpOptions.MPTCP_CAP_CHECKSUM_REQD : 0);
     }
 
     /** {@code mptcp_synack_options()}: MP_CAPABLE with the server's key, or MP_JOIN with the truncated HMAC. */
@@ -540,7 +555,8 @@ final class MptcpSock extends Sock implements MptcpMetaView {
         }
         boolean ack64 = use64bitAck;
         if (skb == null) {
-            return MptcpOptions.TCPOLEN_MPTCP_DSS_BASE + (ack64 ? 8 : 4) + MptcpOptions.TCPOLEN_MPTCP_DSS_MAP64;
+            return MptcpOptions.TCPOLEN_MPTCP_DSS_BASE + (ack64 ? 8 : 4) + MptcpOptions.TCPOLEN_MPTCP_DSS_MAP64
+                    + (csum ? MptcpOptions.TCPOLEN_MPTCP_DSS_CHECKSUM : 0);
         }
         boolean mapped = (UlpCb.flags(skb) & UlpCb.F_MAP) != 0;
         if (sf.mpCapable && !server && !sf.fullyEstablished) {
@@ -550,7 +566,7 @@ final class MptcpSock extends Sock implements MptcpMetaView {
                 return MptcpOptions.write(opt, out, 0);
             }
             if (mapped && UlpCb.subflowSeq(skb) == 1 && UlpCb.dataSeq(skb) == localIdsn + 1) {
-                opt.mpCapableAckData(capFlags(), localKey, remoteKey, UlpCb.dataLen(skb), false, 0);
+                opt.mpCapableAckData(capFlags(), localKey, remoteKey, UlpCb.dataLen(skb), csum, csum ? txCsumOf(sf, 1) : 0);
                 return MptcpOptions.write(opt, out, 0);
             }
         }
@@ -571,8 +587,10 @@ final class MptcpSock extends Sock implements MptcpMetaView {
         if (mapped) {
             int flags = UlpCb.flags(skb);
             opt.withMapping(UlpCb.dataSeq(skb), true, UlpCb.subflowSeq(skb), UlpCb.dataLen(skb), (flags & UlpCb.F_DATA_FIN) != 0);
+            if (csum) opt.withChecksum(txCsumOf(sf, UlpCb.subflowSeq(skb)));
         } else if (dataFinSentOnce && !dataFinAcked && (sf.fullyEstablished || server)) {
             opt.withMapping(dataFinSeq, true, 0, 1, true);
+            if (csum) opt.withChecksum(MptcpCrypto.dssChecksum(dataFinSeq, 0, 1, 0));
         }
         if (!rcvKnown && !mapped && !(dataFinSentOnce && !dataFinAcked)) return 0;
         int n = MptcpOptions.write(opt, out, 0);
@@ -580,6 +598,11 @@ final class MptcpSock extends Sock implements MptcpMetaView {
     }
 
     boolean fastclose;
+
+    private static int txCsumOf(Subflow sf, int ssn) {
+        Integer c = sf.txCsum.get(ssn);
+        return c == null ? 0 : c;
+    }
 
     /** {@code mptcp_incoming_options()} and the handshake parts of net/mptcp/subflow.c. */
     void incomingOptions(Subflow sf, int tcpFlags, int seq, int payloadLen, byte[] opts, int optOff, int optLen) {
@@ -603,7 +626,7 @@ final class MptcpSock extends Sock implements MptcpMetaView {
         }
         // the MP_CAPABLE carrying the first data: its implicit mapping is DSN IDSN+1, subflow sequence 1 (RFC 8684 §3.1)
         if (sf.mpCapable && server && sf.keysKnown && mpc != null && mpc.ok() && mpc.hasMapping() && payloadLen > 0) {
-            addMapping(sf, remoteIdsn + 1, 1, mpc.dataLen());
+            addMapping(sf, new Subflow.Mapping(remoteIdsn + 1, 1, mpc.dataLen(), mpc.dataLen(), checksumOf(mpc)));
         }
         if (!sf.mpCapable && sf.preEstablished && (tcpFlags & TcpHeader.ACK) != 0 && sf.joinAckSent && !sf.sendJoinAck) {
             sf.preEstablished = false;
@@ -659,10 +682,10 @@ final class MptcpSock extends Sock implements MptcpMetaView {
                     peerDataFin = true;
                     peerDataFinSeq = finSeq;
                 }
-                if (o.dataLen() > 1) addMapping(sf, dsn, o.subflowSeq(), o.dataLen() - 1);
+                if (o.dataLen() > 1) addMapping(sf, new Subflow.Mapping(dsn, o.subflowSeq(), o.dataLen() - 1, o.dataLen(), checksumOf(o)));
                 checkDataFin(sf);
             } else {
-                addMapping(sf, dsn, o.subflowSeq(), o.dataLen());
+                addMapping(sf, new Subflow.Mapping(dsn, o.subflowSeq(), o.dataLen(), o.dataLen(), checksumOf(o)));
             }
         }
         writeXmit();
@@ -675,8 +698,13 @@ final class MptcpSock extends Sock implements MptcpMetaView {
         return v;
     }
 
-    private void addMapping(Subflow sf, long dsn, int ssn, int len) {
-        if (sf.addMapping(dsn, ssn, len, sf.tcp.copiedSeq() - sf.tcp.irs())) counters.mappingsRx++;
+    private void addMapping(Subflow sf, Subflow.Mapping m) {
+        if (sf.addMapping(m, sf.tcp.copiedSeq() - sf.tcp.irs())) counters.mappingsRx++;
+    }
+
+    /** The DSS checksum the option carried when checksums are in use, else -1. */
+    private int checksumOf(MptcpOption o) {
+        return csum && o.hasChecksum() ? o.checksum() : -1;
     }
 
     // =================================================================== handshake
@@ -684,10 +712,11 @@ final class MptcpSock extends Sock implements MptcpMetaView {
     private void synAckReceived(Subflow sf) {
         if (sf.mpCapable) {
             MptcpOption mpc = rx.find(MptcpOptions.MPTCPOPT_MP_CAPABLE);
-            if (mpc == null || !mpc.ok() || mpc.version() != MptcpOptions.MPTCP_SUPPORTED_VERSION || mpc.checksumRequired()) {
+            if (mpc == null || !mpc.ok() || mpc.version() != MptcpOptions.MPTCP_SUPPORTED_VERSION) {
                 fallBack(mpc == null ? "SYN-ACK without MP_CAPABLE" : "SYN-ACK with an MP_CAPABLE we cannot use");
                 return;
             }
+            csum = pernet().checksumEnabled || mpc.checksumRequired();
             setRemoteKey(mpc.sndrKey());
             sf.sendMpcAck = true;
             counters.mpCapableOk++;
@@ -835,6 +864,24 @@ final class MptcpSock extends Sock implements MptcpMetaView {
                 break;
             }
             int inMap = m.ssn() + m.len() - rel;
+            if (csum) {
+                // __mptcp_validate_data_checksum(): the whole mapping is checked before any of it is delivered
+                if (m.csum() < 0 || rel != m.ssn()) {
+                    dssChecksumFailed(sf, m, m.csum() < 0 ? "mapping without a DSS checksum" : "mapping entered in the middle");
+                    break;
+                }
+                if (avail < inMap) break;
+                int n = sf.tcp.read(scratch, 0, inMap);
+                long sum = MptcpCrypto.csumPartial(scratch, 0, n, 0);
+                if (n != inMap || !MptcpCrypto.dssChecksumValid(m.dsn(), m.ssn(), m.wireLen(), m.csum(), sum)) {
+                    dssChecksumFailed(sf, m, "DSS checksum mismatch");
+                    break;
+                }
+                deliver(m.dsn(), scratch, 0, n);
+                sf.rcvBytes += n;
+                delivered = true;
+                continue;
+            }
             int n = sf.tcp.read(scratch, 0, Math.min(Math.min(avail, inMap), scratch.length));
             if (n <= 0) break;
             deliver(m.dsn() + (rel - m.ssn()), scratch, 0, n);
@@ -850,6 +897,19 @@ final class MptcpSock extends Sock implements MptcpMetaView {
             checkDataFin(sf);
             callbacks.dataReady(this);
         }
+    }
+
+    /**
+     * A mapping failed its DSS checksum (RFC 8684 §3.7): its data is not delivered and the subflow is
+     * reset with MP_TCPRST (reason "middlebox interference"); the sender's data on it is reinjected
+     * on the other subflows. With no other subflow the connection goes with it (infinite-mapping
+     * fallback after MP_FAIL is not modelled).
+     */
+    private void dssChecksumFailed(Subflow sf, Subflow.Mapping m, String why) {
+        counters.csumFailures++;
+        counters.csumFailureReason = why + " at DSN " + m.dsn();
+        sf.rstReason = MptcpOptions.MPTCP_RST_EMIDDLEBOX;
+        host.loop().post(() -> sf.tcp.reset(SockConst.ECONNRESET));
     }
 
     /** Data-level bytes at {@code dsn}: in order into the receive queue, ahead into the out-of-order map. */

@@ -18,9 +18,19 @@ import org.nicemu.api.tcp.ulp.TcpUlp;
  * connection ({@link MptcpSock}); the fields are the subflow's MPTCP state. Loop thread only.
  */
 final class Subflow implements TcpUlp, MptcpSubflowView, SockCallbacks {
-    /** A received DSS mapping: data sequence {@code dsn} for relative subflow sequence {@code ssn}, {@code len} bytes. */
-    record Mapping(long dsn, int ssn, int len) {
+    /**
+     * A received DSS mapping: data sequence {@code dsn} for relative subflow sequence {@code ssn},
+     * {@code len} data bytes; {@code wireLen} and {@code csum} as the option carried them (the
+     * data-level length counts a DATA_FIN; {@code csum} -1 without a DSS checksum).
+     */
+    record Mapping(long dsn, int ssn, int len, int wireLen, int csum) {
+        Mapping(long dsn, int ssn, int len) {
+            this(dsn, ssn, len, len, -1);
+        }
     }
+
+    /** DSS checksums of the mappings queued on this subflow, by relative subflow sequence number (sender side, checksums on). */
+    final java.util.HashMap<Integer, Integer> txCsum = new java.util.HashMap<>();
 
     /** The connection; null for the context of a listener. */
     MptcpSock msk;
@@ -80,17 +90,23 @@ final class Subflow implements TcpUlp, MptcpSubflowView, SockCallbacks {
      * before {@code nextRel}, the next byte to read, is ignored. Returns whether it was added.
      */
     boolean addMapping(long dsn, int ssn, int len, int nextRel) {
+        return addMapping(new Mapping(dsn, ssn, len), nextRel);
+    }
+
+    /** {@link #addMapping(long, int, int, int)} for a mapping with its wire length and checksum. */
+    boolean addMapping(Mapping n, int nextRel) {
+        int ssn = n.ssn(), len = n.len();
         if (len <= 0 || nextRel - (ssn + len) >= 0) return false;
         Mapping last = mappings.peekLast();
         if (last == null || ssn - last.ssn() > 0) {
-            mappings.addLast(new Mapping(dsn, ssn, len));
+            mappings.addLast(n);
             return true;
         }
         for (Mapping m : mappings) if (m.ssn() == ssn) return false;
         java.util.List<Mapping> l = new java.util.ArrayList<>(mappings);
         int i = l.size();
         while (i > 0 && ssn - l.get(i - 1).ssn() < 0) i--;
-        l.add(i, new Mapping(dsn, ssn, len));
+        l.add(i, n);
         mappings.clear();
         mappings.addAll(l);
         return true;
