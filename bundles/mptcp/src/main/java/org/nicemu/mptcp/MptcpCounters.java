@@ -18,6 +18,7 @@ final class MptcpCounters {
     long addAddrTx, addAddrRx, addAddrEchoRx, rmAddrRx, fastcloseRx, tcprstRx;
     long subflowsClosed, rtoCount, schedChanges;
     long csumFailures;
+    long addAddrRetrans, rmAddrTx, mpPrioTx, mpPrioRx;
     String csumFailureReason;
 
     Map<String, Object> toMap() {
@@ -36,6 +37,11 @@ final class MptcpCounters {
         if (fallbackReason != null) m.put("fallback_reason", fallbackReason);
         m.put("add_addr_tx", addAddrTx);
         m.put("add_addr_rx", addAddrRx);
+        m.put("add_addr_retrans", addAddrRetrans);
+        m.put("rm_addr_tx", rmAddrTx);
+        m.put("rm_addr_rx", rmAddrRx);
+        m.put("mp_prio_tx", mpPrioTx);
+        m.put("mp_prio_rx", mpPrioRx);
         m.put("subflows_closed", subflowsClosed);
         m.put("data_rto", rtoCount);
         m.put("scheduler_changes", schedChanges);

@@ -21,9 +21,19 @@ import org.nicemu.mptcp.wire.MptcpOptions;
  * that address. Limits: {@code subflows} additional subflows per connection.
  */
 final class MptcpPm {
+    /** {@code ADD_ADDR_RETRANS_MAX}: an announcement is sent again at most this often without an echo. */
+    static final int ADD_ADDR_RETRANS_MAX = 3;
+
     private final MptcpSock msk;
     private int addAddrAccepted;
-    private int announced;
+    /** Remote address IDs whose ADD_ADDR we acted upon (they count against {@code add_addr_accepted}). */
+    private final java.util.Set<Integer> acceptedIds = new java.util.TreeSet<>();
+    /** Our announced address IDs not yet echoed, with their retransmission count ({@code pm->anno_list}). */
+    private final java.util.TreeMap<Integer, Integer> unechoed = new java.util.TreeMap<>();
+    /** Address IDs announced to the peer (echoed or not), for REMOVE_ADDR. */
+    private final java.util.Set<Integer> announcedIds = new java.util.TreeSet<>();
+    private org.nicemu.api.exec.Timer addAddrTimer;
+    private boolean established;
 
     MptcpPm(MptcpSock msk) {
         this.msk = msk;
@@ -33,27 +43,144 @@ final class MptcpPm {
 
     private int extraSubflows() { return Math.max(0, msk.subflows.size() - 1); }
 
-    /** The connection is established: announce and open subflows. */
+    /** The connection is established: announce the signal endpoints and open subflows from the subflow ones. */
     void established() {
-        if (msk.fallback) return;
-        Subflow first = msk.subflows.isEmpty() ? null : msk.subflows.get(0);
-        if (first == null) return;
-        for (MptcpEndpoint e : pernet().endpoints()) {
-            if (e.addr() == msk.saddr) continue;
-            if (e.signal() && first != null && first.addAddrId < 0 && announced < MptcpPernet.MAX_ENDPOINTS) {
-                first.addAddrId = e.id();
-                first.addAddrAddr = e.addr();
-                first.addAddrPort = e.port();
-                first.addAddrEcho = false;
-                announced++;
-                msk.host.loop().post(() -> {
-                    if (first.canSendState()) first.tcp.sendAck();
-                });
-            }
-            if (e.subflow() && !msk.server && extraSubflows() < pernet().subflowsMax()) {
-                createSubflow(e.addr(), e.id(), e.backup(), msk.daddr, msk.dport);
+        if (msk.fallback || established) return;
+        established = true;
+        for (MptcpEndpoint e : pernet().endpoints()) endpointAdded(e);
+    }
+
+    /** {@code mptcp_pm_nl_add_addr}: a new endpoint is announced (signal) or used for a new subflow (subflow). */
+    void endpointAdded(MptcpEndpoint e) {
+        if (!established || msk.fallback || msk.dead || e.addr() == msk.saddr) return;
+        if (e.signal() && !announcedIds.contains(e.id())) announce(e);
+        if (e.subflow() && !msk.server && extraSubflows() < pernet().subflowsMax()) {
+            for (Subflow s : msk.subflows) if (s.sk().saddr == e.addr() && s.sk().daddr == msk.daddr) return;
+            createSubflow(e.addr(), e.id(), e.backup(), msk.daddr, msk.dport);
+        }
+    }
+
+    /** {@code mptcp_pm_nl_rm_addr}: an announced address is withdrawn with REMOVE_ADDR and the subflows from it close. */
+    void endpointRemoved(MptcpEndpoint e) {
+        if (!established || msk.fallback || msk.dead) return;
+        unechoed.remove(e.id());
+        if (announcedIds.remove(e.id())) {
+            Subflow via = signalSubflow(e.addr());
+            if (via != null) {
+                via.rmAddrId = e.id();
+                ackSoon(via);
             }
         }
+        for (Subflow s : new java.util.ArrayList<>(msk.subflows)) {
+            if (!s.mpCapable && s.sk().saddr == e.addr()) {
+                s.rstReason = MptcpOptions.MPTCP_RST_EUNSPEC;
+                msk.host.loop().post(() -> s.tcp.reset(SockConst.ECONNRESET));
+            }
+        }
+    }
+
+    /** {@code mptcp_pm_nl_mp_prio_send_ack}: the subflows from the endpoint's address signal their new priority. */
+    void endpointChanged(MptcpEndpoint e) {
+        if (!established || msk.fallback || msk.dead) return;
+        for (Subflow s : msk.subflows) {
+            if (s.sk().saddr == e.addr() && s.backup != e.backup()) {
+                s.backup = e.backup();
+                s.mpPrio = e.backup();
+                ackSoon(s);
+            }
+        }
+    }
+
+    private void announce(MptcpEndpoint e) {
+        Subflow via = signalSubflow(e.addr());
+        if (via == null) return;
+        via.addAddrId = e.id();
+        via.addAddrAddr = e.addr();
+        via.addAddrPort = e.port();
+        via.addAddrEcho = false;
+        announcedIds.add(e.id());
+        unechoed.putIfAbsent(e.id(), 0);
+        ackSoon(via);
+        armAddAddrTimer();
+    }
+
+    /** A subflow to carry a signal: the initial one when it can send, else any other that can and is not from {@code avoidAddr}. */
+    private Subflow signalSubflow(int avoidAddr) {
+        Subflow any = null;
+        for (Subflow s : msk.subflows) {
+            if (!s.canSendState()) continue;
+            if (s.mpCapable) return s;
+            if (any == null && s.sk().saddr != avoidAddr) any = s;
+        }
+        return any;
+    }
+
+    private void ackSoon(Subflow s) {
+        msk.host.loop().post(() -> {
+            if (s.canSendState()) s.tcp.sendAck();
+        });
+    }
+
+    /** The ADD_ADDR retransmission timer ({@code mptcp_pm_add_timer}): un-echoed announcements go out again. */
+    private void armAddAddrTimer() {
+        long timeout = pernet().addAddrTimeoutNanos;
+        if (timeout <= 0 || unechoed.isEmpty()) return;
+        if (addAddrTimer == null) addAddrTimer = msk.host.loop().newTimer(msk.host.name() + " mptcp add_addr", this::addAddrTimeout);
+        if (!addAddrTimer.isArmed()) addAddrTimer.arm(msk.host.loop().now() + timeout);
+    }
+
+    private void addAddrTimeout() {
+        if (msk.dead || msk.fallback) return;
+        for (var it = unechoed.entrySet().iterator(); it.hasNext();) {
+            var en = it.next();
+            MptcpEndpoint e = pernet().byId(en.getKey());
+            if (e == null || en.getValue() >= ADD_ADDR_RETRANS_MAX) {
+                it.remove();
+                continue;
+            }
+            en.setValue(en.getValue() + 1);
+            msk.counters.addAddrRetrans++;
+            Subflow via = signalSubflow(e.addr());
+            if (via != null) {
+                via.addAddrId = e.id();
+                via.addAddrAddr = e.addr();
+                via.addAddrPort = e.port();
+                via.addAddrEcho = false;
+                ackSoon(via);
+            }
+        }
+        armAddAddrTimer();
+    }
+
+    /** The connection ends: its timer stops. */
+    void close() {
+        if (addAddrTimer != null) addAddrTimer.cancel();
+    }
+
+    /**
+     * Options of a pure ACK of {@code sf} beside the DSS: a pending REMOVE_ADDR and MP_PRIO (the
+     * ADD_ADDR goes alone, {@link #addAddrOption}); leaves 12 bytes for the DSS. Returns the bytes
+     * written at {@code out[0]}.
+     */
+    int signalOptions(Subflow sf, MptcpOption opt, byte[] out, int remaining) {
+        int n = 0;
+        if (sf.rmAddrId >= 0) {
+            opt.removeAddr(new byte[] {(byte) sf.rmAddrId}, 0, 1);
+            if (n + opt.size() <= remaining - 12) {
+                n += MptcpOptions.write(opt, out, n);
+                sf.rmAddrId = -1;
+                msk.counters.rmAddrTx++;
+            }
+        }
+        if (sf.mpPrio != null) {
+            opt.mpPrio(sf.mpPrio);
+            if (n + opt.size() <= remaining - 12) {
+                n += MptcpOptions.write(opt, out, n);
+                sf.mpPrio = null;
+                msk.counters.mpPrioTx++;
+            }
+        }
+        return n;
     }
 
     /** The option for a pure ACK of {@code sf}: a pending ADD_ADDR (alone, as Linux drops the DSS for it). */
@@ -71,6 +198,7 @@ final class MptcpPm {
     void addAddrReceived(Subflow sf, MptcpOption o) {
         if (o.echo()) {
             msk.counters.addAddrEchoRx++;
+            unechoed.remove(o.addressId());
             return;
         }
         if (o.addrLen() != 4) return;
@@ -92,6 +220,7 @@ final class MptcpPm {
         if (addAddrAccepted >= pernet().addAddrAcceptMax() || extraSubflows() >= pernet().subflowsMax()) return;
         for (Subflow s : msk.subflows) if (s.sk().daddr == addr) return;
         addAddrAccepted++;
+        acceptedIds.add(o.addressId());
         int remoteId = o.addressId();
         int dport = port != 0 ? port : msk.dport;
         msk.host.loop().post(() -> {
@@ -105,6 +234,7 @@ final class MptcpPm {
         msk.counters.rmAddrRx++;
         for (int i = 0; i < o.numRemoveIds(); i++) {
             int id = o.removeId(i);
+            if (acceptedIds.remove(id)) addAddrAccepted--; // mptcp_pm_nl_rm_addr_received(): the slot is free again
             for (Subflow s : new java.util.ArrayList<>(msk.subflows)) {
                 if (!s.mpCapable && s.remoteId == id) msk.host.loop().post(() -> s.tcp.reset(SockConst.ECONNRESET));
             }

@@ -42,7 +42,37 @@ final class MptcpProto implements Proto, MptcpInfoSource {
         this.random = host.loop().random("mptcp:" + host.name());
         this.schedulers = schedulers;
         this.onDestroy = onDestroy;
+        host.inet().mptcp.addListener(pmEvents);
     }
+
+    /** Endpoint changes reach every connection's path manager ({@code mptcp_nl_cmd_*} walking the connections). */
+    private final org.nicemu.api.mptcp.pm.MptcpPernet.Listener pmEvents = new org.nicemu.api.mptcp.pm.MptcpPernet.Listener() {
+        @Override
+        public void endpointAdded(org.nicemu.api.mptcp.pm.MptcpEndpoint e) {
+            each(m -> m.pm.endpointAdded(e));
+        }
+
+        @Override
+        public void endpointRemoved(org.nicemu.api.mptcp.pm.MptcpEndpoint e) {
+            each(m -> m.pm.endpointRemoved(e));
+        }
+
+        @Override
+        public void endpointChanged(org.nicemu.api.mptcp.pm.MptcpEndpoint before, org.nicemu.api.mptcp.pm.MptcpEndpoint e) {
+            each(m -> m.pm.endpointChanged(e));
+        }
+
+        private void each(java.util.function.Consumer<MptcpSock> action) {
+            for (MptcpSock m : new ArrayList<>(socks)) {
+                if (m.skState == SockConst.TCP_LISTEN || m.dead) continue;
+                try {
+                    action.accept(m);
+                } catch (RuntimeException ex) {
+                    fault("path manager", ex);
+                }
+            }
+        }
+    };
 
     @Override public String name() { return "mptcp"; }
     @Override public int protocol() { return IPPROTO_MPTCP; }
@@ -62,6 +92,7 @@ final class MptcpProto implements Proto, MptcpInfoSource {
     }
 
     void forget(MptcpSock m) {
+        m.pm.close();
         socks.remove(m);
         tokens.remove(m.localToken, m);
     }
@@ -410,6 +441,7 @@ final class MptcpProto implements Proto, MptcpInfoSource {
         }
         socks.clear();
         tokens.clear();
+        host.inet().mptcp.removeListener(pmEvents);
         onDestroy.run();
     }
 

@@ -582,6 +582,7 @@ final class MptcpSock extends Sock implements MptcpMetaView {
             int n = pm.addAddrOption(sf, opt, out, remaining);
             if (n > 0) return n;
         }
+        int extra = pureAck ? pm.signalOptions(sf, opt, out, remaining) : 0;
         opt.dss();
         if (rcvKnown) opt.withDataAck(ack64 ? rcvNxt : rcvNxt & 0xffffffffL, ack64);
         if (mapped) {
@@ -592,9 +593,9 @@ final class MptcpSock extends Sock implements MptcpMetaView {
             opt.withMapping(dataFinSeq, true, 0, 1, true);
             if (csum) opt.withChecksum(MptcpCrypto.dssChecksum(dataFinSeq, 0, 1, 0));
         }
-        if (!rcvKnown && !mapped && !(dataFinSentOnce && !dataFinAcked)) return 0;
-        int n = MptcpOptions.write(opt, out, 0);
-        return n <= remaining ? n : 0;
+        if (!rcvKnown && !mapped && !(dataFinSentOnce && !dataFinAcked)) return extra;
+        if (extra + opt.size() > remaining) return extra;
+        return extra + MptcpOptions.write(opt, out, extra);
     }
 
     boolean fastclose;
@@ -643,7 +644,10 @@ final class MptcpSock extends Sock implements MptcpMetaView {
                 case MptcpOptions.MPTCPOPT_DSS -> dss(sf, o, payloadLen);
                 case MptcpOptions.MPTCPOPT_ADD_ADDR -> pm.addAddrReceived(sf, o);
                 case MptcpOptions.MPTCPOPT_RM_ADDR -> pm.rmAddrReceived(o);
-                case MptcpOptions.MPTCPOPT_MP_PRIO -> sf.peerBackup = o.backup();
+                case MptcpOptions.MPTCPOPT_MP_PRIO -> {
+                    sf.peerBackup = o.backup();
+                    counters.mpPrioRx++;
+                }
                 case MptcpOptions.MPTCPOPT_MP_FASTCLOSE -> {
                     if (o.rcvrKey() == localKey) {
                         counters.fastcloseRx++;

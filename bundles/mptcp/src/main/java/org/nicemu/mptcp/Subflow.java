@@ -73,6 +73,9 @@ final class Subflow implements TcpUlp, MptcpSubflowView, SockCallbacks {
     /** ADD_ADDR to send on this subflow's next pure ACK: an announce (id, address, port) or an echo. */
     int addAddrId = -1, addAddrAddr, addAddrPort;
     boolean addAddrEcho;
+    /** REMOVE_ADDR (address ID) and MP_PRIO (backup or not) to send on this subflow's next ACK; -1 / null for none. */
+    int rmAddrId = -1;
+    Boolean mpPrio;
 
     Subflow(MptcpSock msk, TcpSubflow tcp, boolean mpCapable) {
         this.msk = msk;

@@ -27,11 +27,15 @@ class MptcpAcceptanceTest {
     }
 
     static Run run(MptcpBed b, String scheduler, Consumer<Long> during) {
+        return run(b, scheduler, BYTES, during);
+    }
+
+    static Run run(MptcpBed b, String scheduler, long bytes, Consumer<Long> during) {
         MptcpBed.Sink[] sink = new MptcpBed.Sink[1];
         MptcpBed.Bulk[] bulk = new MptcpBed.Bulk[1];
         b.h.inLoop(() -> {
             sink[0] = b.new Sink(5001);
-            bulk[0] = b.new Bulk(5001, BYTES, scheduler, 7);
+            bulk[0] = b.new Bulk(5001, bytes, scheduler, 7);
         });
         long t0 = b.h.now();
         long limit = t0 + 900 * MptcpBed.S;
@@ -46,17 +50,21 @@ class MptcpAcceptanceTest {
         assertEquals(0, bulk[0].err, "sender error " + SockConst.errnoName(bulk[0].err));
         assertEquals(0, sink[0].err, "receiver error " + SockConst.errnoName(sink[0].err));
         assertTrue(sink[0].eof, "end of stream within the limit (received " + sink[0].bytes + ")");
-        assertEquals(BYTES, sink[0].bytes, "bytes received");
+        assertEquals(bytes, sink[0].bytes, "bytes received");
         assertEquals(MptcpBed.hex(bulk[0].sha.digest()), MptcpBed.hex(sink[0].sha.digest()), "SHA-256");
         return new Run(b, bulk[0], sink[0], MptcpBed.msk(bulk[0].sk), server, elapsed);
     }
 
     /** Data-level bookkeeping agrees at both ends and with what the subflows carried. */
     static void reconcile(Run r) {
+        reconcile(r, BYTES);
+    }
+
+    static void reconcile(Run r, long bytes) {
         MptcpCounters c = r.client().counters, s = r.server().counters;
-        assertEquals(BYTES, c.bytesSent, "client data bytes sent once");
-        assertEquals(BYTES, c.bytesAcked, "client data bytes DATA_ACKed");
-        assertEquals(BYTES, s.bytesReceived, "server in-order data bytes");
+        assertEquals(bytes, c.bytesSent, "client data bytes sent once");
+        assertEquals(bytes, c.bytesAcked, "client data bytes DATA_ACKed");
+        assertEquals(bytes, s.bytesReceived, "server in-order data bytes");
         assertEquals(s.bytesReceivedSubflows, s.bytesReceived + s.dupBytes, "server: bytes read from subflows = in-order + duplicates");
     }
 

@@ -32,6 +32,36 @@ public final class MptcpPernet {
     /** Path-manager limit {@code add_addr_accepted} (Linux default 0): ADD_ADDRs acted upon per connection. */
     private int addAddrAcceptMax;
     private final List<MptcpEndpoint> endpoints = new ArrayList<>();
+    private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Told about endpoint changes, as the in-kernel path manager is by its netlink commands
+     * ({@code mptcp_nl_cmd_add_addr}, {@code _del_addr}, {@code _set_flags}); called on the thread that
+     * made the change (the host's loop for shell and scenario commands).
+     */
+    public interface Listener {
+        /** {@code e} was added. */
+        default void endpointAdded(MptcpEndpoint e) {
+        }
+
+        /** {@code e} was removed (also once per endpoint on a flush). */
+        default void endpointRemoved(MptcpEndpoint e) {
+        }
+
+        /** {@code e}'s flags changed from {@code before} (backup on or off). */
+        default void endpointChanged(MptcpEndpoint before, MptcpEndpoint e) {
+        }
+    }
+
+    /** Registers a listener (the MPTCP layer of this host). */
+    public void addListener(Listener l) {
+        listeners.add(l);
+    }
+
+    /** Unregisters a listener. */
+    public void removeListener(Listener l) {
+        listeners.remove(l);
+    }
 
     public int subflowsMax() { return subflowsMax; }
 
@@ -73,6 +103,7 @@ public final class MptcpPernet {
         }
         MptcpEndpoint e = new MptcpEndpoint(id, addr, port, dev, flags);
         endpoints.add(e);
+        for (Listener l : listeners) l.endpointAdded(e);
         return e;
     }
 
@@ -81,12 +112,31 @@ public final class MptcpPernet {
         MptcpEndpoint e = byId(id);
         if (e == null) throw new IllegalArgumentException("mptcp endpoint: no endpoint with id " + id);
         endpoints.remove(e);
+        for (Listener l : listeners) l.endpointRemoved(e);
         return e;
     }
 
     /** {@code ip mptcp endpoint flush}. */
     public void flushEndpoints() {
+        List<MptcpEndpoint> gone = endpoints();
         endpoints.clear();
+        for (MptcpEndpoint e : gone) for (Listener l : listeners) l.endpointRemoved(e);
+    }
+
+    /**
+     * {@code ip mptcp endpoint change id ID backup|nobackup}: sets or clears {@link MptcpEndpoint#BACKUP}
+     * (the kernel's {@code mptcp_nl_cmd_set_flags}, which sends MP_PRIO on the subflows using it).
+     * Returns the changed endpoint; refuses an unknown ID.
+     */
+    public MptcpEndpoint setBackup(int id, boolean backup) {
+        MptcpEndpoint e = byId(id);
+        if (e == null) throw new IllegalArgumentException("mptcp endpoint: no endpoint with id " + id);
+        int flags = backup ? e.flags() | MptcpEndpoint.BACKUP : e.flags() & ~MptcpEndpoint.BACKUP;
+        if (flags == e.flags()) return e;
+        MptcpEndpoint n = new MptcpEndpoint(e.id(), e.addr(), e.port(), e.dev(), flags);
+        endpoints.set(endpoints.indexOf(e), n);
+        for (Listener l : listeners) l.endpointChanged(e, n);
+        return n;
     }
 
     /** The endpoint with this ID, or null. */
