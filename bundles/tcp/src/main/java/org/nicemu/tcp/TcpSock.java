@@ -317,7 +317,8 @@ public final class TcpSock extends Sock implements TcpCcSock, TcpSubflow, SkbDes
         return isCwndLimited;
     }
 
-    @Override public long srttUs() { return rtt.srttUs(); }
+    /** The smoothed RTT in µs, unscaled ({@code tp->srtt_us >> 3}), as {@link TcpCcSock#srttUs} documents. */
+    @Override public long srttUs() { return rtt.smoothedRttUs(); }
     @Override public long minRttUs() { return minRttUs == Long.MAX_VALUE ? 0 : minRttUs; }
     @Override public int mssCache() { return mssCache; }
     @Override public long deliveredPackets() { return delivered; }
