@@ -47,6 +47,7 @@ class MptcpAcceptanceTest {
             b.h.inLoop(() -> during.accept(t));
         }
         long elapsed = b.h.now() - t0;
+        b.h.runUntil(b.h.now() + MptcpBed.S); // the last DATA_ACK and DATA_FIN exchange
         assertEquals(0, bulk[0].err, "sender error " + SockConst.errnoName(bulk[0].err));
         assertEquals(0, sink[0].err, "receiver error " + SockConst.errnoName(sink[0].err));
         assertTrue(sink[0].eof, "end of stream within the limit (received " + sink[0].bytes + ")");
