@@ -14,9 +14,12 @@ import java.util.List;
  * validation is on). Fails loudly when tshark is missing: CI installs it.
  */
 final class Tshark {
-    /** What tshark saw in one capture. */
-    record Report(long frames, long malformed, long badIp, long badUdp, long badTcp, long udp) {
-        boolean clean() { return malformed == 0 && badIp == 0 && badUdp == 0 && badTcp == 0; }
+    /**
+     * What tshark saw in one capture; {@code missingMapping}: TCP segments with payload that MPTCP
+     * analysis found without a DSS mapping ({@code mptcp.dss.missing_mapping}, {@link #readMptcp} only).
+     */
+    record Report(long frames, long malformed, long badIp, long badUdp, long badTcp, long udp, long missingMapping) {
+        boolean clean() { return malformed == 0 && badIp == 0 && badUdp == 0 && badTcp == 0 && missingMapping == 0; }
     }
 
     private Tshark() {
@@ -31,10 +34,24 @@ final class Tshark {
             "-o", "tcp.desegment_tcp_streams:FALSE"); // per-frame checks; reassembling 200 MB streams takes minutes
 
     static Report read(Path capture) throws IOException, InterruptedException {
+        return read(capture, false);
+    }
+
+    /**
+     * {@link #read(Path)} with Wireshark's MPTCP analysis on ({@code mptcp.analyze_mptcp},
+     * {@code mptcp.analyze_mappings}), counting segments with payload and no DSS mapping.
+     */
+    static Report readMptcp(Path capture) throws IOException, InterruptedException {
+        return read(capture, true);
+    }
+
+    private static Report read(Path capture, boolean mptcp) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("tshark", "-r", capture.toString(), "-n",
-                "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE",
-                "-T", "fields", "-E", "separator=|", "-e", "frame.number", "-e", "_ws.malformed",
+                "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE"));
+        if (mptcp) cmd.addAll(List.of("-o", "mptcp.analyze_mptcp:TRUE", "-o", "mptcp.analyze_mappings:TRUE"));
+        cmd.addAll(List.of("-T", "fields", "-E", "separator=|", "-e", "frame.number", "-e", "_ws.malformed",
                 "-e", "ip.checksum.status", "-e", "udp.checksum.status", "-e", "tcp.checksum.status", "-e", "udp.srcport"));
+        if (mptcp) cmd.addAll(List.of("-e", "mptcp.dss.missing_mapping", "-e", "tcp.len"));
         cmd.addAll(PAYLOAD_AS_DATA);
         Process p;
         try {
@@ -42,7 +59,7 @@ final class Tshark {
         } catch (IOException e) {
             throw new IOException("tshark is not installed (apt-get install -y tshark): " + e.getMessage(), e);
         }
-        long frames = 0, malformed = 0, badIp = 0, badUdp = 0, badTcp = 0, udp = 0;
+        long frames = 0, malformed = 0, badIp = 0, badUdp = 0, badTcp = 0, udp = 0, missing = 0;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII), 1 << 16)) {
             String line;
             while ((line = r.readLine()) != null) {
@@ -53,11 +70,12 @@ final class Tshark {
                 if (f.length > 3 && f[3].equals("0")) badUdp++;
                 if (f.length > 4 && f[4].equals("0")) badTcp++;
                 if (f.length > 5 && !f[5].isEmpty()) udp++;
+                if (f.length > 7 && !f[6].isEmpty() && !f[7].isEmpty() && !f[7].equals("0")) missing++;
             }
         }
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         int rc = p.waitFor();
         if (rc != 0) throw new IOException("tshark exited " + rc + " on " + capture + ": " + err);
-        return new Report(frames, malformed, badIp, badUdp, badTcp, udp);
+        return new Report(frames, malformed, badIp, badUdp, badTcp, udp, missing);
     }
 }

@@ -95,9 +95,20 @@ public abstract class SocketApp {
         return host.loop().now();
     }
 
-    /** socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) for this task. */
+    /** The transport of the sockets this application opens: IPPROTO_TCP (default) or IPPROTO_MPTCP. */
+    private int protocol = SockConst.IPPROTO_TCP;
+
+    /** Uses {@code protocol} (IPPROTO_TCP or IPPROTO_MPTCP) for the sockets this application opens; call before it starts. */
+    public final void protocol(int protocol) {
+        if (protocol != SockConst.IPPROTO_TCP && protocol != SockConst.IPPROTO_MPTCP) {
+            throw new IllegalArgumentException("protocol " + protocol + ": IPPROTO_TCP (6) or IPPROTO_MPTCP (262)");
+        }
+        this.protocol = protocol;
+    }
+
+    /** socket(AF_INET, SOCK_STREAM, IPPROTO_TCP or IPPROTO_MPTCP) for this task. */
     protected final Socket tcpSocket() {
-        return layer.socket(host, task, SockConst.AF_INET, SockConst.SOCK_STREAM, SockConst.IPPROTO_TCP);
+        return layer.socket(host, task, SockConst.AF_INET, SockConst.SOCK_STREAM, protocol);
     }
 
     /** Records {@code what} as the error (the first one counts), closes the socket and completes; returns false. */

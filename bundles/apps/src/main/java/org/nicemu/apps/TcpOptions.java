@@ -6,11 +6,17 @@ import org.nicemu.api.sock.Socket;
 /**
  * Socket options an application sets before connecting; null fields are left at the stack's
  * default. {@code congestion}: TCP_CONGESTION name ("cubic"); {@code noDelay}: TCP_NODELAY;
- * {@code sndbuf}: SO_SNDBUF bytes (the stack doubles it, as Linux); {@code maxSeg}: TCP_MAXSEG bytes.
+ * {@code sndbuf}: SO_SNDBUF bytes (the stack doubles it, as Linux); {@code maxSeg}: TCP_MAXSEG bytes;
+ * {@code scheduler}: the MPTCP scheduler of the connection (MPTCP_SCHEDULER, MPTCP sockets only).
  */
-public record TcpOptions(String congestion, Boolean noDelay, Integer sndbuf, Integer maxSeg) {
+public record TcpOptions(String congestion, Boolean noDelay, Integer sndbuf, Integer maxSeg, String scheduler) {
     /** No options. */
-    public static final TcpOptions NONE = new TcpOptions(null, null, null, null);
+    public static final TcpOptions NONE = new TcpOptions(null, null, null, null, null);
+
+    /** Options without an MPTCP scheduler. */
+    public TcpOptions(String congestion, Boolean noDelay, Integer sndbuf, Integer maxSeg) {
+        this(congestion, noDelay, sndbuf, maxSeg, null);
+    }
 
     /** Applies the options to {@code s}: null on success, else "setsockopt NAME: ERRNO". */
     public String apply(Socket s) {
@@ -29,6 +35,10 @@ public record TcpOptions(String congestion, Boolean noDelay, Integer sndbuf, Int
         if (maxSeg != null) {
             int r = s.setsockopt(SockConst.IPPROTO_TCP, SockConst.TCP_MAXSEG, maxSeg);
             if (r < 0) return "setsockopt TCP_MAXSEG " + maxSeg + ": " + SockConst.errnoName(r);
+        }
+        if (scheduler != null) {
+            int r = s.setsockopt(SockConst.SOL_TCP, SockConst.MPTCP_SCHEDULER, scheduler);
+            if (r < 0) return "setsockopt MPTCP_SCHEDULER '" + scheduler + "': " + SockConst.errnoName(r);
         }
         return null;
     }

@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -20,6 +22,8 @@ import org.nicemu.api.emu.Emulations;
 import org.nicemu.api.emu.Host;
 import org.nicemu.api.emu.PktgenService;
 import org.nicemu.api.emu.QdiscInfo;
+import org.nicemu.api.mptcp.info.MptcpInfo;
+import org.nicemu.api.mptcp.info.MptcpInfoSource;
 import org.nicemu.api.nic.NicConfig;
 import org.nicemu.api.nic.NicHardware;
 import org.nicemu.api.nic.NicPort;
@@ -35,6 +39,7 @@ import org.nicemu.scenario.CommandSyntax.Ethtool;
 import org.nicemu.scenario.CommandSyntax.Help;
 import org.nicemu.scenario.CommandSyntax.IpSet;
 import org.nicemu.scenario.CommandSyntax.IpShow;
+import org.nicemu.scenario.CommandSyntax.MptcpScheduler;
 import org.nicemu.scenario.CommandSyntax.Pause;
 import org.nicemu.scenario.CommandSyntax.Pktgen;
 import org.nicemu.scenario.CommandSyntax.Run;
@@ -55,12 +60,26 @@ final class CommandEngine {
     private final Emulations emulations;
     private final Supplier<PktgenService> pktgen;
     private final PortFactories ports;
+    private final Supplier<Set<String>> mptcpSchedulers;
     private final Map<Emulation, Map<String, GenEntry>> generators = new ConcurrentHashMap<>();
 
     CommandEngine(Emulations emulations, Supplier<PktgenService> pktgen, PortFactories ports) {
+        this(emulations, pktgen, ports, Set::of);
+    }
+
+    /** @param mptcpSchedulers the names of the available {@code mptcp.scheduler} services ("default" is always available) */
+    CommandEngine(Emulations emulations, Supplier<PktgenService> pktgen, PortFactories ports, Supplier<Set<String>> mptcpSchedulers) {
         this.emulations = emulations;
         this.pktgen = pktgen;
         this.ports = ports;
+        this.mptcpSchedulers = mptcpSchedulers;
+    }
+
+    /** The MPTCP schedulers a connection can be given now: the {@code mptcp.scheduler} services and "default", sorted. */
+    Set<String> mptcpSchedulerNames() {
+        Set<String> s = new TreeSet<>(mptcpSchedulers.get());
+        s.add("default");
+        return s;
     }
 
     PortFactories ports() { return ports; }
@@ -90,6 +109,7 @@ final class CommandEngine {
             if (cmd instanceof Pktgen) return pktgen(emu, host, (Pktgen) cmd);
             if (cmd instanceof Counters) return counters(host);
             if (cmd instanceof Ss) return ss(host, (Ss) cmd);
+            if (cmd instanceof MptcpScheduler) return mptcpScheduler(host, (MptcpScheduler) cmd);
             throw new IllegalArgumentException("unknown command; accepted: " + String.join(", ", CommandSyntax.COMMANDS));
         });
     }
@@ -518,11 +538,47 @@ final class CommandEngine {
     static final String SS_HEADER = String.format(Locale.ROOT, "%-11s %-6s %-6s %-22s %-22s", "State", "Recv-Q", "Send-Q",
             "Local Address:Port", "Peer Address:Port");
 
-    /** {@code ss}: the host's TCP sockets ({@code host.proto(6).sockets()}), one ssLine() each. Loop thread. */
+    /** The header line {@code ss -M} prints (columns as {@link MptcpInfo#ssLines()}). */
+    static final String SS_MPTCP_HEADER = String.format(Locale.ROOT, "%-11s %-22s %-22s", "State", "Local Address:Port", "Peer Address:Port");
+
+    /**
+     * {@code ss}: the host's TCP sockets ({@code host.proto(6).sockets()}, subflows included), one
+     * ssLine() each, with {@code -t} or without {@code -M}; then with {@code -M} its MPTCP
+     * connections ({@code host.proto(262)}, {@link MptcpInfo#ssLines()}). Loop thread.
+     */
     static String ss(Host host, Ss c) {
-        StringBuilder sb = new StringBuilder(SS_HEADER.stripTrailing()).append('\n');
+        StringBuilder sb = new StringBuilder();
+        if (c.tcp()) ssTcp(host, c, sb);
+        if (c.mptcp()) ssMptcp(host, c, sb);
+        return sb.toString();
+    }
+
+    private static void ssMptcp(Host host, Ss c, StringBuilder sb) {
+        sb.append(SS_MPTCP_HEADER.stripTrailing()).append('\n');
+        org.nicemu.api.sock.Proto p = host.proto(org.nicemu.api.sock.SockConst.IPPROTO_MPTCP);
+        if (!(p instanceof MptcpInfoSource src)) return;
+        for (org.nicemu.api.sock.Sock sk : p.sockets()) {
+            if (!ssShows(sk.skState, c)) continue;
+            MptcpInfo mi = src.mptcpInfo(sk);
+            String block;
+            if (mi == null) {
+                block = String.format(Locale.ROOT, "%-11s %-22s %-22s mptcp", org.nicemu.api.sock.SockConst.stateName(sk.skState),
+                        (sk.saddr == 0 ? "*" : org.nicemu.api.wire.Ipv4Address.toString(sk.saddr)) + ":" + sk.sport, "*:*");
+            } else {
+                block = mi.ssLines();
+                if (!c.info()) {
+                    int nl = block.indexOf('\n');
+                    block = nl < 0 ? block : block.substring(0, nl);
+                }
+            }
+            sb.append(block.stripTrailing()).append('\n');
+        }
+    }
+
+    private static void ssTcp(Host host, Ss c, StringBuilder sb) {
+        sb.append(SS_HEADER.stripTrailing()).append('\n');
         org.nicemu.api.sock.Proto tcp = host.proto(org.nicemu.api.sock.SockConst.IPPROTO_TCP);
-        if (tcp == null) return sb.toString();
+        if (tcp == null) return;
         for (org.nicemu.api.sock.Sock sk : tcp.sockets()) {
             if (!ssShows(sk.skState, c)) continue;
             String block = tcp.info(sk).ssLine();
@@ -531,6 +587,43 @@ final class CommandEngine {
                 block = nl < 0 ? block : block.substring(0, nl);
             }
             sb.append(block.stripTrailing()).append('\n');
+        }
+    }
+
+    // ---------------------------------------------------------------- mptcp scheduler
+
+    /**
+     * {@code mptcp scheduler NAME [all|PORT]}: {@code setsockopt(SOL_TCP, MPTCP_SCHEDULER, NAME)} on
+     * every live MPTCP connection of the host (not listeners, not closed), or on those whose local
+     * or remote port is PORT; one line per connection changed. Loop thread.
+     */
+    String mptcpScheduler(Host host, MptcpScheduler c) {
+        Set<String> names = mptcpSchedulerNames();
+        if (!names.contains(c.name())) {
+            throw new IllegalArgumentException("mptcp scheduler: unknown scheduler '" + c.name() + "'; available: " + String.join(", ", names));
+        }
+        org.nicemu.api.sock.Proto p = host.proto(org.nicemu.api.sock.SockConst.IPPROTO_MPTCP);
+        if (p == null) {
+            throw new IllegalArgumentException("mptcp scheduler: host " + host.name() + " has no MPTCP transport (bundle org.nicemu.mptcp is not active)");
+        }
+        StringBuilder sb = new StringBuilder();
+        for (org.nicemu.api.sock.Sock sk : p.sockets()) {
+            int st = sk.skState;
+            if (st == org.nicemu.api.sock.SockConst.TCP_LISTEN || st == org.nicemu.api.sock.SockConst.TCP_CLOSE) continue;
+            if (c.port() != 0 && sk.sport != c.port() && sk.dport != c.port()) continue;
+            String was = p.getsockoptString(sk, org.nicemu.api.sock.SockConst.SOL_TCP, org.nicemu.api.sock.SockConst.MPTCP_SCHEDULER);
+            int r = p.setsockopt(sk, org.nicemu.api.sock.SockConst.SOL_TCP, org.nicemu.api.sock.SockConst.MPTCP_SCHEDULER, c.name());
+            String conn = org.nicemu.api.wire.Ipv4Address.toString(sk.saddr) + ":" + sk.sport + " -> "
+                    + org.nicemu.api.wire.Ipv4Address.toString(sk.daddr) + ":" + sk.dport;
+            if (r < 0) {
+                throw new IllegalArgumentException("mptcp scheduler: setsockopt MPTCP_SCHEDULER '" + c.name() + "' on " + conn + ": "
+                        + org.nicemu.api.sock.SockConst.errnoName(r));
+            }
+            sb.append(conn).append(" scheduler ").append(c.name()).append(" (was ").append(was).append(")\n");
+        }
+        if (sb.length() == 0) {
+            throw new IllegalArgumentException("mptcp scheduler: no live MPTCP connection on host " + host.name()
+                    + (c.port() != 0 ? " with local or remote port " + c.port() : ""));
         }
         return sb.toString();
     }

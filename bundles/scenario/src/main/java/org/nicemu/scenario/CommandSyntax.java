@@ -14,7 +14,7 @@ import java.util.Map;
 public final class CommandSyntax {
     /** Every command, in the order {@code help} lists them. */
     public static final List<String> COMMANDS = List.of("tc", "ip", "ethtool", "sysctl", "driver", "pktgen", "capture",
-            "counters", "ss", "run", "pause", "help");
+            "counters", "ss", "mptcp", "run", "pause", "help");
 
     static final String IP_USAGE = "ip [-s] link [show] [dev DEV] | ip link set [dev] DEV (up|down|carrier on|off|txqueuelen N)";
     static final String ETHTOOL_USAGE = "ethtool (-S|-k|-i|-g|-l) DEV | ethtool DEV";
@@ -22,14 +22,15 @@ public final class CommandSyntax {
     static final String DRIVER_USAGE = "driver | driver DEV | driver DEV KIND [KEY VALUE...] | driver DEV set KEY VALUE...";
     static final String PKTGEN_USAGE = "pktgen start NAME dev DEV [KEY VALUE...] | pktgen show [NAME] | pktgen stop NAME|all | pktgen help";
     static final String CAPTURE_USAGE = "capture | capture DEV KIND file PATH [perQueue true] [KEY VALUE...]";
-    static final String SS_USAGE = "ss [-t] [-i] [-n] [-a|-l] (flags may be combined: ss -tin, ss -tan)";
+    static final String SS_USAGE = "ss [-t] [-M] [-i] [-n] [-a|-l] (flags may be combined: ss -tin, ss -tan, ss -tiM)";
+    static final String MPTCP_USAGE = "mptcp scheduler NAME [all|PORT]";
     static final String RUN_USAGE = "run [DURATION] (e.g. run 10ms; without a duration the emulation runs freely until 'pause')";
 
     private CommandSyntax() {
     }
 
     /** A parsed command. */
-    public sealed interface Cmd permits Tc, IpShow, IpSet, Ethtool, Sysctl, Driver, Pktgen, Capture, Counters, Ss, Run, Pause, Help {
+    public sealed interface Cmd permits Tc, IpShow, IpSet, Ethtool, Sysctl, Driver, Pktgen, Capture, Counters, Ss, MptcpScheduler, Run, Pause, Help {
         /** The device the command names, or null. */
         default String dev() {
             return null;
@@ -70,11 +71,25 @@ public final class CommandSyntax {
     public record Counters() implements Cmd { }
 
     /**
-     * {@code ss}: TCP sockets of the host; {@code info} adds the tcp_info line ({@code -i}),
-     * {@code all} lists every state ({@code -a}), {@code listening} only listeners ({@code -l});
-     * neither: connected sockets (not LISTEN, SYN-RECV, TIME-WAIT or closed), as iproute2.
+     * {@code ss}: TCP sockets of the host ({@code tcp}, {@code -t}) and/or MPTCP connections
+     * ({@code mptcp}, {@code -M}; without either flag: TCP); {@code info} adds the tcp_info line
+     * and the MPTCP counters and subflows ({@code -i}), {@code all} lists every state ({@code -a}),
+     * {@code listening} only listeners ({@code -l}); neither: connected sockets (not LISTEN,
+     * SYN-RECV, TIME-WAIT or closed), as iproute2.
      */
-    public record Ss(boolean info, boolean all, boolean listening) implements Cmd { }
+    public record Ss(boolean info, boolean all, boolean listening, boolean tcp, boolean mptcp) implements Cmd {
+        /** TCP sockets only ({@code ss -t...}). */
+        public Ss(boolean info, boolean all, boolean listening) {
+            this(info, all, listening, true, false);
+        }
+    }
+
+    /**
+     * {@code mptcp scheduler NAME [all|PORT]} (nicemu): gives the host's live MPTCP connections the
+     * scheduler {@code name}, all of them ({@code port} 0) or those whose local or remote port is
+     * {@code port}.
+     */
+    public record MptcpScheduler(String name, int port) implements Cmd { }
 
     /** {@code run [DURATION]}; nanos null runs freely. */
     public record Run(Long nanos) implements Cmd { }
@@ -99,6 +114,7 @@ public final class CommandSyntax {
                 CAPTURE_USAGE.replace(" | ", "\n"),
                 "counters",
                 SS_USAGE,
+                MPTCP_USAGE,
                 RUN_USAGE,
                 "pause",
                 "help");
@@ -121,6 +137,7 @@ public final class CommandSyntax {
                 if (!a.isEmpty()) throw new IllegalArgumentException("counters takes no arguments, got '" + String.join(" ", a) + "'");
                 return new Counters();
             case "ss": return ss(a);
+            case "mptcp": return mptcp(a);
             case "run":
                 if (a.size() > 1) throw new IllegalArgumentException("usage: " + RUN_USAGE);
                 if (a.isEmpty()) return new Run(null);
@@ -250,29 +267,62 @@ public final class CommandSyntax {
     }
 
     private static Cmd ss(List<String> a) {
-        boolean info = false, all = false, listening = false;
+        boolean info = false, all = false, listening = false, tcp = false, mptcp = false;
         for (String w : a) {
             if (!w.startsWith("-") || w.length() < 2) {
                 throw new IllegalArgumentException("ss: filters are not supported, got '" + w + "'; usage: " + SS_USAGE);
             }
-            if (w.equals("--tcp")) continue;
+            if (w.equals("--tcp")) { tcp = true; continue; }
+            if (w.equals("--mptcp")) { mptcp = true; continue; }
             if (w.equals("--info")) { info = true; continue; }
             if (w.equals("--numeric")) continue;
             if (w.equals("--all")) { all = true; continue; }
             if (w.equals("--listening")) { listening = true; continue; }
             for (int i = 1; i < w.length(); i++) {
                 switch (w.charAt(i)) {
-                    case 't': case 'n': break;
+                    case 't': tcp = true; break;
+                    case 'M': mptcp = true; break;
+                    case 'n': break;
                     case 'i': info = true; break;
                     case 'a': all = true; break;
                     case 'l': listening = true; break;
                     default:
                         throw new IllegalArgumentException("ss: unknown option '" + w.charAt(i) + "' in '" + w
-                                + "'; accepted: -t (TCP, the only kind), -i (tcp_info), -n (numeric, always), -a (all states), -l (listening); usage: " + SS_USAGE);
+                                + "'; accepted: -t (TCP), -M (MPTCP), -i (tcp_info, MPTCP counters and subflows), -n (numeric, always), -a (all states), -l (listening); usage: " + SS_USAGE);
                 }
             }
         }
-        return new Ss(info, all, listening);
+        return new Ss(info, all, listening, tcp || !mptcp, mptcp);
+    }
+
+    /** {@code mptcp scheduler NAME [all|PORT]}; the name is checked against the available schedulers when it runs. */
+    private static Cmd mptcp(List<String> a) {
+        if (a.isEmpty()) throw new IllegalArgumentException("mptcp: missing object; accepted: scheduler; usage: " + MPTCP_USAGE);
+        if (!a.get(0).equals("scheduler")) {
+            throw new IllegalArgumentException("mptcp: unknown object '" + a.get(0) + "'; accepted: scheduler; usage: " + MPTCP_USAGE
+                    + " (endpoints and limits: ip mptcp)");
+        }
+        if (a.size() < 2) throw new IllegalArgumentException("mptcp scheduler: missing the scheduler NAME; usage: " + MPTCP_USAGE);
+        if (a.size() > 3) {
+            throw new IllegalArgumentException("mptcp scheduler: unexpected '" + String.join(" ", a.subList(3, a.size())) + "'; usage: " + MPTCP_USAGE);
+        }
+        String name = a.get(1);
+        if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw new IllegalArgumentException("mptcp scheduler: '" + name + "' is not a scheduler name (letters, digits, '_', '.', '-'); usage: " + MPTCP_USAGE);
+        }
+        int port = 0;
+        if (a.size() == 3 && !a.get(2).equals("all")) {
+            String p = a.get(2);
+            try {
+                port = Integer.parseInt(p);
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("mptcp scheduler: expected 'all' or a port 1..65535, got '" + p + "'; usage: " + MPTCP_USAGE);
+            }
+        }
+        return new MptcpScheduler(name, port);
     }
 
     private static Cmd ethtool(List<String> a) {

@@ -3,12 +3,15 @@ package org.nicemu.scenario;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.nicemu.api.emu.Commands;
 import org.nicemu.api.emu.Emulation;
 import org.nicemu.api.emu.Emulations;
 import org.nicemu.api.emu.PktgenService;
 import org.nicemu.api.emu.ScenarioRunner;
+import org.nicemu.api.mptcp.sched.MptcpSchedulerFactory;
 import org.nicemu.api.nic.NicPortFactory;
 import org.nicemu.api.sock.SocketLayer;
 import org.osgi.service.component.annotations.Activate;
@@ -37,6 +40,8 @@ public final class NicemuServices implements Commands, ScenarioRunner {
     private volatile SocketLayer sockets;
 
     private final PortFactories ports = new PortFactories();
+    /** The {@code mptcp.scheduler} names of the scheduler services, for {@code mptcp scheduler} and flows' {@code scheduler}. */
+    private final Map<MptcpSchedulerFactory, String> mptcpSchedulers = new ConcurrentHashMap<>();
     private CommandEngine engine;
     private ScenarioEngine scenarios;
 
@@ -46,7 +51,7 @@ public final class NicemuServices implements Commands, ScenarioRunner {
 
     @Activate
     void activate() {
-        engine = new CommandEngine(emulations, () -> pktgen, ports);
+        engine = new CommandEngine(emulations, () -> pktgen, ports, () -> Set.copyOf(mptcpSchedulers.values()));
         scenarios = new ScenarioEngine(emulations, engine, () -> pktgen, () -> sockets);
     }
 
@@ -57,6 +62,16 @@ public final class NicemuServices implements Commands, ScenarioRunner {
 
     void removePort(NicPortFactory f, Map<String, Object> props) {
         ports.remove(f, props);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, unbind = "removeMptcpScheduler")
+    void addMptcpScheduler(MptcpSchedulerFactory f, Map<String, Object> props) {
+        Object n = props.get(MptcpSchedulerFactory.NAME);
+        if (n != null) mptcpSchedulers.put(f, String.valueOf(n));
+    }
+
+    void removeMptcpScheduler(MptcpSchedulerFactory f, Map<String, Object> props) {
+        mptcpSchedulers.remove(f);
     }
 
     @Override

@@ -60,10 +60,16 @@ public record Scenario(String name, long seed, boolean virtualTime, long duratio
      * echo-style responder on {@code to}). {@code dst}: the address the client connects to (int
      * bits), {@code port}; {@code bytes} for bulk; {@code requestBytes}, {@code responseBytes},
      * {@code transactions} for request-response; null options are left at the stack's default.
+     * {@code protocol}: "tcp" or "mptcp" (both ends); {@code scheduler}: the MPTCP scheduler of the
+     * connection (MPTCP_SCHEDULER on the client and on the server's listener), null for the hosts' default.
      */
     public record FlowDef(String path, String name, String kind, String from, String to, int dst, int port, long bytes,
             int requestBytes, int responseBytes, int transactions, String cc, Boolean noDelay, Integer sndbuf, Integer mss,
-            int chunk, int cpu, int serverCpu, long startNanos, String start, long seed) {
+            int chunk, int cpu, int serverCpu, long startNanos, String start, long seed, String protocol, String scheduler) {
+        /** True for an MPTCP flow. */
+        public boolean mptcp() {
+            return "mptcp".equals(protocol);
+        }
     }
 
     /** The host with that name, or null. */

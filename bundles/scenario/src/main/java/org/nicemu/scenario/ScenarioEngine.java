@@ -71,11 +71,30 @@ final class ScenarioEngine {
         ActionResult(Scenario.ActionDef def) { this.def = def; }
     }
 
-    /** One flow's applications: the client (bulk sender or request-response client) and its server. */
-    record FlowRun(Scenario.FlowDef def, SocketApp client, Sink server) {
-        boolean done() {
-            return client.done() && server.done();
+    /**
+     * One flow's applications: the client (bulk sender or request-response client) and its server;
+     * {@code mptcp} watches an MPTCP flow's connections (null for TCP).
+     */
+    record FlowRun(Scenario.FlowDef def, SocketApp client, Sink server, MptcpFlowProbe mptcp) {
+        FlowRun(Scenario.FlowDef def, SocketApp client, Sink server) {
+            this(def, client, server, null);
         }
+
+        boolean done() {
+            return client.done() && serverDone(server, def.mptcp());
+        }
+    }
+
+    /**
+     * The server side of a flow is done: its application is, or — for an MPTCP flow, whose server
+     * keeps listening so that the client's further subflows can join (MP_JOIN SYNs need the
+     * listener, as in Linux) — its one connection is.
+     */
+    static boolean serverDone(Sink server, boolean keepsListening) {
+        if (server.done()) return true;
+        if (!keepsListening) return false;
+        List<FlowResult> r = server.results();
+        return !r.isEmpty() && !"listener".equals(r.get(0).role()) && r.get(0).endNs() >= 0;
     }
 
     /** A loaded scenario: its emulation, the record of its actions and its flows. */
@@ -190,8 +209,16 @@ final class ScenarioEngine {
         SocketLayer layer = sockets.get();
         if (layer == null) throw new IllegalArgumentException(NO_SOCKET_LAYER);
         Host from = emu.host(f.from()), to = emu.host(f.to());
-        TcpOptions opts = new TcpOptions(f.cc(), f.noDelay(), f.sndbuf(), f.mss());
-        Sink server = new Sink(layer, to, f.name() + "-server", f.serverCpu(), 0, f.port()).maxConnections(1).kind(f.kind());
+        if (f.mptcp()) {
+            for (Host h : List.of(from, to)) {
+                if (h.proto(org.nicemu.api.sock.SockConst.IPPROTO_MPTCP) == null) {
+                    throw new IllegalArgumentException("protocol mptcp: host " + h.name() + " has no MPTCP transport (bundle org.nicemu.mptcp is not active)");
+                }
+            }
+        }
+        TcpOptions opts = new TcpOptions(f.cc(), f.noDelay(), f.sndbuf(), f.mss(), f.scheduler());
+        // an MPTCP server keeps its listener: closing it after the first accept would refuse the MP_JOINs of the other subflows
+        Sink server = new Sink(layer, to, f.name() + "-server", f.serverCpu(), 0, f.port()).maxConnections(f.mptcp() ? 0 : 1).kind(f.kind());
         SocketApp client;
         if (f.kind().equals("bulk")) {
             server.verify(f.seed());
@@ -201,13 +228,24 @@ final class ScenarioEngine {
             client = new RequestResponse(layer, from, f.name(), f.cpu(), f.dst(), f.port(), f.requestBytes(), f.responseBytes(),
                     f.transactions(), f.seed(), ~f.seed()).options(opts);
         }
-        if (log != null) {
-            client.onDone(() -> log.println("nicemu: " + Units.formatTime(emu.loop().now()) + " flow " + f.name() + " "
-                    + (client.error() == null ? "done" : "FAILED: " + client.error())));
+        MptcpFlowProbe probe = null;
+        if (f.mptcp()) {
+            client.protocol(org.nicemu.api.sock.SockConst.IPPROTO_MPTCP);
+            server.protocol(org.nicemu.api.sock.SockConst.IPPROTO_MPTCP);
+            probe = new MptcpFlowProbe(f, from, to, () -> serverDone(server, true));
         }
+        MptcpFlowProbe p = probe;
+        client.onDone(() -> {
+            if (p != null) p.clientDone();
+            if (log != null) {
+                log.println("nicemu: " + Units.formatTime(emu.loop().now()) + " flow " + f.name() + " "
+                        + (client.error() == null ? "done" : "FAILED: " + client.error()));
+            }
+        });
         server.start();
+        if (probe != null) probe.start();
         emu.loop().newTimer("scenario flow " + f.name(), client::start).arm(f.startNanos());
-        return new FlowRun(f, client, server);
+        return new FlowRun(f, client, server, probe);
     }
 
     /**
@@ -290,7 +328,7 @@ final class ScenarioEngine {
         }
     }
 
-    private String missing(Scenario sc) {
+    String missing(Scenario sc) {
         Set<String> qk = emulations.qdiscKinds();
         Set<String> dk = emulations.driverKinds();
         for (Scenario.HostDef h : sc.hosts()) {
@@ -325,7 +363,16 @@ final class ScenarioEngine {
                 if (k != null && commands.ports().get(k) == null) return a.path() + ".cmd: unknown port kind '" + k + "'; available: " + list(commands.ports().kinds());
             } else if (c instanceof CommandSyntax.Pktgen && ((CommandSyntax.Pktgen) c).op().equals("start")) {
                 needPktgen = true;
+            } else if (c instanceof CommandSyntax.MptcpScheduler) {
+                String k = ((CommandSyntax.MptcpScheduler) c).name();
+                Set<String> sk = commands.mptcpSchedulerNames();
+                if (!sk.contains(k)) return a.path() + ".cmd: mptcp scheduler: unknown scheduler '" + k + "'; available: " + list(sk);
             }
+        }
+        for (Scenario.FlowDef f : sc.flows()) {
+            if (f.scheduler() == null) continue;
+            Set<String> sk = commands.mptcpSchedulerNames();
+            if (!sk.contains(f.scheduler())) return f.path() + ".scheduler: unknown MPTCP scheduler '" + f.scheduler() + "'; available: " + list(sk);
         }
         if (needPktgen && pktgen.get() == null) return "generators: pktgen is not available (bundle org.nicemu.pktgen is not active)";
         if (!sc.flows().isEmpty() && sockets.get() == null) return "flows: " + NO_SOCKET_LAYER;
@@ -587,6 +634,8 @@ final class ScenarioEngine {
         m.put("dst", org.nicemu.api.wire.Ipv4Address.toString(d.dst()));
         m.put("port", d.port());
         m.put("cc", d.cc());
+        m.put("protocol", d.protocol());
+        if (d.mptcp()) m.put("scheduler", d.scheduler());
         m.put("start", d.start());
         m.put("seed", d.seed());
         m.put("done", f.done());
@@ -607,6 +656,7 @@ final class ScenarioEngine {
         }
         m.put("sender", c.toMap());
         m.put("receiver", s.toMap());
+        if (f.mptcp() != null) m.put("mptcp", f.mptcp().summary());
         return m;
     }
 

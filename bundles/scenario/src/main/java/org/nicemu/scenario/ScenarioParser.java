@@ -126,6 +126,8 @@ public final class ScenarioParser {
 
     /** Flow kinds and the fields only one kind takes. */
     static final List<String> FLOW_KINDS = List.of("bulk", "request-response");
+    /** Flow transports: plain TCP (IPPROTO_TCP) or Multipath TCP (IPPROTO_MPTCP). */
+    static final List<String> FLOW_PROTOCOLS = List.of("tcp", "mptcp");
 
     /** {@code flows[]}: TCP applications (docs/scenario.md, "Flows"). */
     private static List<Scenario.FlowDef> flows(N flowsN, List<Scenario.HostDef> hosts, long seed, long durationNanos, String duration) {
@@ -136,7 +138,7 @@ public final class ScenarioParser {
         for (int i = 0; i < nodes.size(); i++) {
             N f = nodes.get(i);
             f.object("name", "kind", "from", "to", "dst", "port", "bytes", "requestBytes", "responseBytes", "transactions", "cc",
-                    "nodelay", "sndbuf", "mss", "chunk", "cpu", "serverCpu", "start", "seed");
+                    "nodelay", "sndbuf", "mss", "chunk", "cpu", "serverCpu", "start", "seed", "protocol", "scheduler");
             String name = f.get("name").string(null, NAME_PATTERN, "a flow name of 1-64 letters, digits, '_', '.', '-'");
             if (!names.add(name)) throw f.get("name").bad("duplicate flow name '" + name + "'");
             N kindN = f.get("kind");
@@ -185,8 +187,19 @@ public final class ScenarioParser {
             long startNanos = startN.time(start);
             if (startNanos > durationNanos) throw startN.bad("must not be later than the duration " + duration + ", got \"" + start + "\"", false);
             long fseed = f.get("seed").longValue(seed * 1_000_003L + i + 1, Long.MIN_VALUE, Long.MAX_VALUE);
+            N protoN = f.get("protocol");
+            String protocol = protoN.string("tcp", null, "one of " + String.join(", ", FLOW_PROTOCOLS));
+            if (!FLOW_PROTOCOLS.contains(protocol)) throw protoN.bad("unknown protocol; accepted: " + String.join(", ", FLOW_PROTOCOLS));
+            N schedN = f.get("scheduler");
+            String scheduler = null;
+            if (!schedN.missing()) {
+                if (!protocol.equals("mptcp")) {
+                    throw schedN.bad("is accepted only for MPTCP flows (\"protocol\": \"mptcp\"); this flow's protocol is " + protocol, false);
+                }
+                scheduler = schedN.string(null, "[A-Za-z0-9_.-]{1,64}", "an MPTCP scheduler name such as default, roundrobin, redundant, blest or ecf");
+            }
             out.add(new Scenario.FlowDef(f.path, name, kind, from.name(), to.name(), dst, port, bytes, req, resp, tx, cc, noDelay, sndbuf, mss,
-                    chunk, cpu, serverCpu, startNanos, start, fseed));
+                    chunk, cpu, serverCpu, startNanos, start, fseed, protocol, scheduler));
         }
         return out;
     }

@@ -89,7 +89,7 @@ class CommandSyntaxTest {
     @Test
     void unknownCommandListsTheAcceptedOnes() {
         String m = error("netstat -t");
-        assertEquals("unknown command 'netstat'; accepted: tc, ip, ethtool, sysctl, driver, pktgen, capture, counters, ss, run, pause, help", m);
+        assertEquals("unknown command 'netstat'; accepted: tc, ip, ethtool, sysctl, driver, pktgen, capture, counters, ss, mptcp, run, pause, help", m);
         assertTrue(error("").startsWith("empty command"));
     }
 

@@ -113,10 +113,10 @@ class ScenarioFlowsTest {
         assertEquals(new CommandSyntax.Ss(false, false, true), CommandSyntax.parse(List.of("ss", "-t", "-l")));
         assertEquals(new CommandSyntax.Ss(false, false, false), CommandSyntax.parse(List.of("ss")));
         String e = assertThrows(IllegalArgumentException.class, () -> CommandSyntax.parse(List.of("ss", "-tu"))).getMessage();
-        assertTrue(e.startsWith("ss: unknown option 'u' in '-tu'; accepted: -t (TCP, the only kind), -i (tcp_info), -n (numeric, always), -a (all states), -l (listening)"), e);
+        assertTrue(e.startsWith("ss: unknown option 'u' in '-tu'; accepted: -t (TCP), -M (MPTCP), -i (tcp_info, MPTCP counters and subflows), -n (numeric, always), -a (all states), -l (listening); usage: "), e);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> CommandSyntax.parse(List.of("ss", "state", "established"))).getMessage()
                 .startsWith("ss: filters are not supported, got 'state'"));
-        assertTrue(CommandSyntax.usage().contains("ss [-t] [-i] [-n] [-a|-l]"));
+        assertTrue(CommandSyntax.usage().contains("ss [-t] [-M] [-i] [-n] [-a|-l]"));
         assertEquals("State       Recv-Q Send-Q Local Address:Port     Peer Address:Port", CommandEngine.SS_HEADER.stripTrailing());
     }
 

@@ -27,7 +27,7 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * The nicemu commands of the Gogo shell (scope {@code nicemu}): {@code tc}, {@code ip},
- * {@code ethtool}, {@code sysctl}, {@code pktgen}, {@code capture}, {@code counters}, {@code ss}, {@code run},
+ * {@code ethtool}, {@code sysctl}, {@code pktgen}, {@code capture}, {@code counters}, {@code ss}, {@code mptcp}, {@code run},
  * {@code pause} and {@code driver} forward their words to the {@link Commands} service for the
  * current emulation and host; {@code emu} lists, selects, creates, loads and closes emulations.
  * Every exception becomes one printed message: nothing escapes to Gogo.
@@ -42,6 +42,7 @@ import org.osgi.service.component.annotations.Reference;
     "osgi.command.function=capture",
     "osgi.command.function=counters",
     "osgi.command.function=ss",
+    "osgi.command.function=mptcp",
     "osgi.command.function=run",
     "osgi.command.function=pause",
     "osgi.command.function=driver",
@@ -98,6 +99,8 @@ public final class NicemuCommands {
     public void counters(String... args) { forward("counters", args); }
 
     public void ss(String... args) { forward("ss", args); }
+
+    public void mptcp(String... args) { forward("mptcp", args); }
 
     public void run(String... args) { forward("run", args); }
 
