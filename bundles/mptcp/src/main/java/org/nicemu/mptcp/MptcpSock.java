@@ -990,7 +990,7 @@ final class MptcpSock extends Sock implements MptcpMetaView {
             if (s.sk().skState != SockConst.TCP_CLOSE) s.tcp.close();
         }
         proto.tokens.remove(localToken, this);
-        if (orphan) proto.forget(this);
+        // the connection stays listed (ss -M) until its last subflow is gone (subflowGone)
     }
 
     /** {@code mptcp_recvmsg()}: in-order data-level bytes. */
