@@ -45,7 +45,7 @@ final class MptcpBed {
     static final int A1 = 0xc6120101, A2 = 0xc6120201, B1 = 0xc6120102, B2 = 0xc6120202;
     static final long MS = 1_000_000L, S = 1_000_000_000L;
 
-    final DeviceHarness h = new DeviceHarness(11).nic(new EmulatedNicFactory()).driver(new GenericDriverFactory()).ccName("cubic");
+    final DeviceHarness h = new DeviceHarness(11).nic(new EmulatedNicFactory()).driver(new GenericDriverFactory()).ccName("cubic").ccName("lia");
     final TcpComponent tcp = new TcpComponent();
     final MptcpComponent mptcp = new MptcpComponent();
     final Map<String, org.nicemu.api.mptcp.sched.MptcpSchedulerFactory> scheds = new HashMap<>();
@@ -64,6 +64,7 @@ final class MptcpBed {
         if (hook != null) h.nfHook(hook, 0);
         h.ipv4(new Ipv4Component());
         tcp.addCc(new CubicFactory());
+        tcp.addCc(new org.nicemu.tcp.cc.lia.LiaFactory());
         for (var f : List.of(new DefaultSchedFactory(), new RoundRobinFactory(), new RedundantFactory(), new BlestFactory(), new EcfFactory())) {
             scheds.put(f.name(), f);
             mptcp.addScheduler(f);
@@ -195,10 +196,15 @@ final class MptcpBed {
         }
 
         Bulk(int dport, long total, String scheduler, long seed, int daddr) {
+            this(dport, total, scheduler, null, seed, daddr);
+        }
+
+        Bulk(int dport, long total, String scheduler, String cc, long seed, int daddr) {
             this.total = total;
             this.rnd = new java.util.SplittableRandom(seed);
             sk = p.create(0);
             sk.callbacks = this;
+            if (cc != null && p.setsockopt(sk, SockConst.SOL_TCP, SockConst.TCP_CONGESTION, cc) != 0) throw new IllegalStateException("cc " + cc);
             if (scheduler != null && p.setsockopt(sk, SockConst.SOL_TCP, SockConst.MPTCP_SCHEDULER, scheduler) != 0) {
                 throw new IllegalStateException("scheduler " + scheduler);
             }

@@ -97,4 +97,44 @@ class MptcpTransferTest {
     void eachScheduler100MB(String sched) throws Exception {
         Result r = transfer(sched, 100_000_000L, false);
     }
+
+    /** The host's net.mptcp.scheduler picks the scheduler of a connection that does not choose one. */
+    @Test
+    void hostDefaultSchedulerFromTheSysctl() {
+        MptcpBed b = new MptcpBed(FAST, SLOW, null);
+        b.h.inLoop(() -> b.h1.inet().mptcp.scheduler = "blest");
+        MptcpAcceptanceTest.Run r = MptcpAcceptanceTest.run(b, null, 10_000_000L, t -> {
+        });
+        assertEquals("blest", r.client().schedName());
+        assertEquals("default", r.server().schedName(), "the server's own default");
+    }
+
+    /** Coupled congestion control (RFC 6356 LIA) on both subflows, chosen with TCP_CONGESTION on the MPTCP socket. */
+    @Test
+    void liaOnEverySubflow() {
+        MptcpBed b = new MptcpBed(FAST, SLOW, null);
+        MptcpBed.Bulk[] bulk = new MptcpBed.Bulk[1];
+        MptcpBed.Sink[] sink = new MptcpBed.Sink[1];
+        b.h.inLoop(() -> {
+            sink[0] = b.new Sink(5001);
+            bulk[0] = b.new Bulk(5001, 50_000_000L, null, "lia", 3, MptcpBed.B1);
+        });
+        String[] ccs = new String[2];
+        long t0 = b.h.now();
+        while (!sink[0].eof && b.h.now() < t0 + 300 * MptcpBed.S) {
+            b.h.runUntil(b.h.now() + 100 * MptcpBed.MS);
+            b.h.inLoop(() -> {
+                MptcpSock m = MptcpBed.msk(bulk[0].sk);
+                var tcp = b.h1.proto(6);
+                for (Subflow s : m.subflows) {
+                    if (s.pathIndex <= 2 && s.canSendState()) ccs[s.pathIndex - 1] = tcp.getsockoptString(s.sk(), 6, org.nicemu.api.sock.SockConst.TCP_CONGESTION);
+                }
+            });
+        }
+        assertEquals(50_000_000L, sink[0].bytes);
+        assertEquals(MptcpBed.hex(bulk[0].sha.digest()), MptcpBed.hex(sink[0].sha.digest()));
+        assertEquals("lia", ccs[0]);
+        assertEquals("lia", ccs[1], "the joined subflow got the connection's algorithm too");
+        System.out.printf("lia: 50 MB in %.3f s emulated%n", (b.h.now() - t0) / 1e9);
+    }
 }
