@@ -29,7 +29,7 @@ import org.osgi.test.common.annotation.InjectService;
 
 /**
  * Layer bundles with connection state restarted under a live transfer (DESIGN §6): stopping the
- * socket layer bundle, and then the TCP bundle, aborts the connection cleanly — the peer gets a RST,
+ * socket layer bundle, then the TCP bundle, then the MPTCP bundle (with an MPTCP transfer) aborts the connection cleanly — the peer gets a RST,
  * the application's call completes with an error, nothing throws into the framework — and after
  * the bundle starts again a new connection delivers byte-exact.
  */
@@ -46,7 +46,9 @@ class LayerRestartIT {
 
     @Test
     void stoppingSocketOrTcpAbortsWithRstAndRestartedBundlesServeNewConnections() throws Exception {
-        for (String bsn : new String[] {"org.nicemu.socket", "org.nicemu.tcp"}) {
+        for (String bsn : new String[] {"org.nicemu.socket", "org.nicemu.tcp", "org.nicemu.mptcp"}) {
+            boolean mptcp = bsn.equals("org.nicemu.mptcp");
+            int proto = mptcp ? SockConst.IPPROTO_MPTCP : SockConst.IPPROTO_TCP;
             Bundle b = bundle(bsn);
             Emulation emu = emulations.create("restart-" + bsn, 4, true);
             try {
@@ -60,6 +62,8 @@ class LayerRestartIT {
                 SocketLayer layer = layer();
                 Sink sink = new Sink(layer, h2, "sink", 0, IP2, 5001);
                 BulkSender bulk = new BulkSender(layer, h1, "bulk", 0, IP2, 5001, 50_000_000L, 1);
+                sink.protocol(proto);
+                bulk.protocol(proto);
                 emu.call(() -> {
                     sink.start();
                     bulk.start();
@@ -81,11 +85,13 @@ class LayerRestartIT {
                 b.start();
                 SocketLayer again = null;
                 for (int i = 0; i < 100 && (again = layer()) == null; i++) Thread.sleep(20);
-                for (int i = 0; i < 100 && emu.call(() -> h1.proto(6) == null || h2.proto(6) == null); i++) Thread.sleep(20);
+                for (int i = 0; i < 100 && emu.call(() -> h1.proto(proto) == null || h2.proto(proto) == null); i++) Thread.sleep(20);
                 assertNotNull(again, "the socket layer is back");
                 SocketLayer l2 = again;
                 Sink sink2 = new Sink(l2, h2, "sink2", 0, IP2, 5002);
                 BulkSender bulk2 = new BulkSender(l2, h1, "bulk2", 0, IP2, 5002, 5_000_000L, 2);
+                sink2.protocol(proto);
+                bulk2.protocol(proto);
                 emu.call(() -> {
                     sink2.start();
                     bulk2.start();
