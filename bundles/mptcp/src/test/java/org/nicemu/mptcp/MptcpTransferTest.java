@@ -96,6 +96,22 @@ class MptcpTransferTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = {"default", "roundrobin", "redundant", "blest", "ecf"})
     void eachScheduler100MB(String sched) throws Exception {
         Result r = transfer(sched, 100_000_000L, false);
+        long fast = r.perSubflow()[0], slow = r.perSubflow()[1];
+        double slowShare = slow / (double) (fast + slow);
+        switch (sched) {
+            // round robin alternates bursts: both carry a large share, the slow path less (its cwnd fills)
+            case "roundrobin" -> assertTrue(slowShare > 0.3 && slowShare < 0.5, "roundrobin slow-path share " + slowShare);
+            // redundant: every segment on every subflow while it can keep up; the slow path repeats much of the fast one
+            case "redundant" -> {
+                assertTrue(slow > 50_000_000L, "redundant: the slow path carried copies: " + slow);
+                assertTrue(r.server().counters.dupBytes > 50_000_000L, "redundant: the receiver got copies: " + r.server().counters.dupBytes);
+            }
+            // lowest-RTT-first rules (default, blest, ecf): the 10 ms path carries most; the 40 ms path only
+            // what the fast path's full cwnd leaves (default) or what it can deliver in time (blest, ecf)
+            default -> assertTrue(slowShare > 0.05 && slowShare < 0.35, sched + " slow-path share " + slowShare);
+        }
+        assertEquals(0, r.server().counters.csumFailures);
+        if (!sched.equals("redundant")) assertEquals(0, r.server().counters.dupBytes, sched + ": no data received twice");
     }
 
     /** The host's net.mptcp.scheduler picks the scheduler of a connection that does not choose one. */
