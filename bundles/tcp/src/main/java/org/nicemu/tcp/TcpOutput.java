@@ -65,7 +65,6 @@ final class TcpOutput {
             return -SockConst.EPIPE;
         }
         if (len < 0 || off < 0 || off + len > buf.length) return -SockConst.EFAULT;
-        SkbAllocator alloc = tp.host.allocator();
         int mssNow = tcpCurrentMss(tp);
         int sizeGoal = tcpXmitSizeGoal(tp, mssNow);
         int copied = 0;
@@ -79,32 +78,12 @@ final class TcpOutput {
                 tcpSkbEntail(tp, skb);
                 copy = sizeGoal;
             }
-            copy = Math.min(copy, len - copied);
-            // skb_copy_to_page_nocache() into sk_page_frag
-            if (tp.pfPage == null || tp.pfOffset >= Page.PAGE_SIZE) {
-                if (tp.pfPage != null) alloc.putPage(tp.pfPage);
-                tp.pfPage = alloc.allocPage();
-                tp.pfOffset = 0;
-            }
-            boolean merge = skb.canCoalesce(tp.pfPage, tp.pfOffset);
-            if (!merge && skb.shinfo().nrFrags() >= SkbSharedInfo.MAX_SKB_FRAGS) {
+            copy = tcpCopyToPageFrag(tp, skb, buf, off + copied, Math.min(copy, len - copied));
+            if (copy == 0) {
                 tcpMarkPush(tp, skb);
                 cbSetEor(skb, true); // new_segment: the next round entails a fresh skb
                 continue;
             }
-            copy = Math.min(copy, Page.PAGE_SIZE - tp.pfOffset);
-            System.arraycopy(buf, off + copied, tp.pfPage.bytes(), tp.pfOffset, copy);
-            alloc.copied(tp.proto.copySiteSendmsg, copy);
-            if (merge) {
-                skb.growLastFrag(copy);
-            } else {
-                tp.pfPage.get();
-                skb.addFrag(tp.pfPage, tp.pfOffset, copy);
-            }
-            tp.pfOffset += copy;
-            tp.writeSeq += copy;
-            cbSetEndSeq(skb, cbEndSeq(skb) + copy);
-            tp.skWmemQueued += copy;
             copied += copy;
             if (skb.len() < sizeGoal) continue;
             if (forcedPush(tp)) {
@@ -138,7 +117,6 @@ final class TcpOutput {
         if (len < 1 || mapLen > 0xffff || buf == null || off < 0 || off > buf.length - len) return -SockConst.EINVAL;
         if (tp.skErr != 0 || (tp.skShutdown & SockConst.SEND_SHUTDOWN) != 0) return -SockConst.EPIPE;
         if (tp.skState != SockConst.TCP_ESTABLISHED && tp.skState != SockConst.TCP_CLOSE_WAIT) return -SockConst.EPIPE;
-        SkbAllocator alloc = tp.host.allocator();
         int sizeGoal = tcpXmitSizeGoal(tp, tcpCurrentMss(tp));
         int subflowSeq = tp.writeSeq - tp.iss;
         int flags = UlpCb.F_MAP | (dataFin ? UlpCb.F_DATA_FIN : 0);
@@ -150,32 +128,46 @@ final class TcpOutput {
                 tcpSkbEntail(tp, skb);
                 UlpCb.setMapping(skb, dataSeq, subflowSeq, mapLen, flags);
             }
-            if (tp.pfPage == null || tp.pfOffset >= Page.PAGE_SIZE) {
-                if (tp.pfPage != null) alloc.putPage(tp.pfPage);
-                tp.pfPage = alloc.allocPage();
-                tp.pfOffset = 0;
-            }
-            boolean merge = skb.canCoalesce(tp.pfPage, tp.pfOffset);
-            if (!merge && skb.shinfo().nrFrags() >= SkbSharedInfo.MAX_SKB_FRAGS) {
+            int copy = tcpCopyToPageFrag(tp, skb, buf, off + copied, Math.min(sizeGoal - skb.len(), len - copied));
+            if (copy == 0) {
                 skb = null; // no frag slot left: the rest goes to a new skb with the same mapping
                 continue;
             }
-            int copy = Math.min(Math.min(sizeGoal - skb.len(), len - copied), Page.PAGE_SIZE - tp.pfOffset);
-            System.arraycopy(buf, off + copied, tp.pfPage.bytes(), tp.pfOffset, copy);
-            alloc.copied(tp.proto.copySiteSendmsg, copy);
-            if (merge) {
-                skb.growLastFrag(copy);
-            } else {
-                tp.pfPage.get();
-                skb.addFrag(tp.pfPage, tp.pfOffset, copy);
-            }
-            tp.pfOffset += copy;
-            tp.writeSeq += copy;
-            cbSetEndSeq(skb, cbEndSeq(skb) + copy);
-            tp.skWmemQueued += copy;
             copied += copy;
         }
         return len;
+    }
+
+    /**
+     * The copy step of tcp_sendmsg_locked(): {@code sk_page_frag_refill()} then
+     * {@code skb_copy_to_page_nocache()} — at most {@code max} bytes from {@code buf[off]} into the
+     * socket's page frag, appended to {@code skb} (growing its last frag when contiguous), with
+     * write_seq, end_seq and sk_wmem_queued advanced. Returns the bytes copied (at most what is left
+     * of the page), 0 when {@code skb} has no frag slot left.
+     */
+    static int tcpCopyToPageFrag(TcpSock tp, SkBuff skb, byte[] buf, int off, int max) {
+        SkbAllocator alloc = tp.host.allocator();
+        if (tp.pfPage == null || tp.pfOffset >= Page.PAGE_SIZE) {
+            if (tp.pfPage != null) alloc.putPage(tp.pfPage);
+            tp.pfPage = alloc.allocPage();
+            tp.pfOffset = 0;
+        }
+        boolean merge = skb.canCoalesce(tp.pfPage, tp.pfOffset);
+        if (!merge && skb.shinfo().nrFrags() >= SkbSharedInfo.MAX_SKB_FRAGS) return 0;
+        int copy = Math.min(max, Page.PAGE_SIZE - tp.pfOffset);
+        System.arraycopy(buf, off, tp.pfPage.bytes(), tp.pfOffset, copy);
+        alloc.copied(tp.proto.copySiteSendmsg, copy);
+        if (merge) {
+            skb.growLastFrag(copy);
+        } else {
+            tp.pfPage.get();
+            skb.addFrag(tp.pfPage, tp.pfOffset, copy);
+        }
+        tp.pfOffset += copy;
+        tp.writeSeq += copy;
+        cbSetEndSeq(skb, cbEndSeq(skb) + copy);
+        tp.skWmemQueued += copy;
+        return copy;
     }
 
     /** forced_push(): more than half the peer's largest window was written since the last PSH. */
