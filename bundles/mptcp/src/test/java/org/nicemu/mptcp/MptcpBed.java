@@ -1,7 +1,6 @@
 package org.nicemu.mptcp;
 
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,9 +17,9 @@ import org.nicemu.api.nic.NicHardware;
 import org.nicemu.api.nic.NicPort;
 import org.nicemu.api.sock.Proto;
 import org.nicemu.api.sock.Sock;
-import org.nicemu.api.sock.SockCallbacks;
 import org.nicemu.api.sock.SockConst;
 import org.nicemu.core.testing.DeviceHarness;
+import org.nicemu.core.testing.ProtoFlows;
 import org.nicemu.driver.generic.GenericDriverFactory;
 import org.nicemu.ip.Ipv4Component;
 import org.nicemu.mptcp.sched.blest.BlestFactory;
@@ -137,62 +136,16 @@ final class MptcpBed {
     }
 
     /** A sink on h2:port (MPTCP listener on 0.0.0.0) counting and hashing until end of stream. */
-    final class Sink implements SockCallbacks {
-        final Proto p = h2.proto(SockConst.IPPROTO_MPTCP);
-        final Sock listener;
-        Sock conn;
-        long bytes;
-        boolean eof;
-        int err;
-        final MessageDigest sha = sha();
-        final byte[] buf = new byte[65536];
-
+    final class Sink extends ProtoFlows.Sink {
         Sink(int port) {
-            listener = p.create(0);
-            listener.callbacks = this;
-            if (p.bind(listener, 0, port) != 0 || p.listen(listener, 16) != 0) throw new IllegalStateException("listen");
-        }
-
-        @Override public void dataReady(Sock sk) { h2.loop().post(this::drain); }
-        @Override public void stateChange(Sock sk) { h2.loop().post(this::drain); }
-        @Override public void errorReport(Sock sk) { h2.loop().post(this::drain); }
-
-        void drain() {
-            if (conn == null) {
-                conn = p.accept(listener);
-                if (conn == null) return;
-                conn.callbacks = this;
-            }
-            while (!eof) {
-                int r = p.recvmsg(conn, buf, 0, buf.length, 0);
-                if (r == -SockConst.EAGAIN) return;
-                if (r <= 0) {
-                    if (r < 0) err = -r;
-                    eof = true;
-                    p.close(conn);
-                    return;
-                }
-                bytes += r;
-                sha.update(buf, 0, r);
-            }
+            super(h2, SockConst.IPPROTO_MPTCP, port);
         }
     }
 
-    /** A bulk sender on h1 to h2's eth0 address: N bytes of a seeded stream, then close. */
-    final class Bulk implements SockCallbacks {
-        final Proto p = h1.proto(SockConst.IPPROTO_MPTCP);
-        final Sock sk;
-        final long total;
-        long sent;
-        boolean closed;
-        int err;
-        final MessageDigest sha = sha();
-        final java.util.SplittableRandom rnd;
-        final byte[] buf = new byte[65536];
-        int bufOff, bufLen;
-
+    /** A bulk sender on h1 to h2's eth0 address (or {@code daddr}): N bytes of a seeded stream, then close. */
+    final class Bulk extends ProtoFlows.Bulk {
         Bulk(int dport, long total, String scheduler, long seed) {
-            this(dport, total, scheduler, seed, B1);
+            this(dport, total, scheduler, null, seed, B1);
         }
 
         Bulk(int dport, long total, String scheduler, long seed, int daddr) {
@@ -200,66 +153,17 @@ final class MptcpBed {
         }
 
         Bulk(int dport, long total, String scheduler, String cc, long seed, int daddr) {
-            this.total = total;
-            this.rnd = new java.util.SplittableRandom(seed);
-            sk = p.create(0);
-            sk.callbacks = this;
-            if (cc != null && p.setsockopt(sk, SockConst.SOL_TCP, SockConst.TCP_CONGESTION, cc) != 0) throw new IllegalStateException("cc " + cc);
-            if (scheduler != null && p.setsockopt(sk, SockConst.SOL_TCP, SockConst.MPTCP_SCHEDULER, scheduler) != 0) {
-                throw new IllegalStateException("scheduler " + scheduler);
-            }
-            int r = p.connect(sk, daddr, dport);
-            if (r != -SockConst.EINPROGRESS) throw new IllegalStateException("connect " + r);
-        }
-
-        @Override public void stateChange(Sock s) { h1.loop().post(this::pump); }
-        @Override public void writeSpace(Sock s) { h1.loop().post(this::pump); }
-        @Override public void errorReport(Sock s) { h1.loop().post(this::pump); }
-
-        void pump() {
-            if (closed || sk.skState == SockConst.TCP_SYN_SENT) return;
-            if (sk.skErr != 0) {
-                err = sk.skErr;
-                return;
-            }
-            while (sent < total) {
-                if (bufOff == bufLen) {
-                    int n = (int) Math.min(buf.length, total - sent);
-                    for (int i = 0; i < n; i += 8) {
-                        long v = rnd.nextLong();
-                        for (int j = 0; j < 8 && i + j < n; j++) buf[i + j] = (byte) (v >>> (8 * j));
-                    }
-                    sha.update(buf, 0, n);
-                    bufOff = 0;
-                    bufLen = n;
+            super(h1, SockConst.IPPROTO_MPTCP, daddr, dport, total, seed, sk -> {
+                Proto p = h1.proto(SockConst.IPPROTO_MPTCP);
+                if (scheduler != null && p.setsockopt(sk, SockConst.SOL_TCP, SockConst.MPTCP_SCHEDULER, scheduler) != 0) {
+                    throw new IllegalStateException("scheduler " + scheduler);
                 }
-                sk.ownedByUser = true;
-                int r = p.sendmsgLocked(sk, buf, bufOff, bufLen - bufOff, 0);
-                sk.ownedByUser = false;
-                p.releaseCb(sk);
-                if (r < 0) {
-                    if (r != -SockConst.EAGAIN) err = -r;
-                    return;
-                }
-                bufOff += r;
-                sent += r;
-            }
-            closed = true;
-            p.close(sk);
-        }
-    }
-
-    static MessageDigest sha() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+                if (cc != null && p.setsockopt(sk, SockConst.SOL_TCP, SockConst.TCP_CONGESTION, cc) != 0) throw new IllegalStateException("cc " + cc);
+            });
         }
     }
 
     static String hex(byte[] d) {
-        StringBuilder b = new StringBuilder();
-        for (byte x : d) b.append(String.format("%02x", x));
-        return b.toString();
+        return ProtoFlows.hex(d);
     }
 }

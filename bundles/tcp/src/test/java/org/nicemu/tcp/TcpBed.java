@@ -14,10 +14,9 @@ import org.nicemu.api.nic.NicConfig;
 import org.nicemu.api.nic.NicHardware;
 import org.nicemu.api.nic.NicPort;
 import org.nicemu.api.sock.Proto;
-import org.nicemu.api.sock.Sock;
-import org.nicemu.api.sock.SockCallbacks;
 import org.nicemu.api.sock.SockConst;
 import org.nicemu.core.testing.DeviceHarness;
+import org.nicemu.core.testing.ProtoFlows;
 import org.nicemu.driver.generic.GenericDriverFactory;
 import org.nicemu.ip.Ipv4Component;
 import org.nicemu.nic.EmulatedNicFactory;
@@ -128,130 +127,26 @@ final class TcpBed {
         host.inet().fib.add(new Route(ip & 0xffffff00, 24, 0, "eth0", ip, 0, Route.Type.UNICAST));
     }
 
-    /** A sink on h2:port counting bytes and hashing them until EOF. */
-    final class Sink implements SockCallbacks {
-        final Proto p = h2.proto(6);
-        final Sock listener;
-        Sock conn;
-        long bytes;
-        boolean eof;
-        final MessageDigest sha = sha();
-        final byte[] buf = new byte[65536];
-
+    /** A sink on h2:port (TCP) counting bytes and hashing them until EOF. */
+    final class Sink extends ProtoFlows.Sink {
         Sink(int port) {
-            listener = p.create(0);
-            listener.callbacks = this;
-            if (p.bind(listener, 0, port) != 0 || p.listen(listener, 16) != 0) throw new IllegalStateException("listen");
-        }
-
-        @Override
-        public void dataReady(Sock sk) {
-            h2.loop().post(this::drain);
-        }
-
-        @Override
-        public void stateChange(Sock sk) {
-            h2.loop().post(this::drain);
-        }
-
-        void drain() {
-            if (conn == null) {
-                conn = p.accept(listener);
-                if (conn == null) return;
-                conn.callbacks = this;
-            }
-            while (!eof) {
-                int r = p.recvmsg(conn, buf, 0, buf.length, 0);
-                if (r == -SockConst.EAGAIN) return;
-                if (r <= 0) {
-                    eof = true;
-                    p.close(conn);
-                    return;
-                }
-                bytes += r;
-                sha.update(buf, 0, r);
-            }
+            super(h2, 6, port);
         }
     }
 
-    /** A bulk sender on h1: N bytes of a seeded stream, then close. */
-    final class Bulk implements SockCallbacks {
-        final Proto p = h1.proto(6);
-        final Sock sk;
-        final long total;
-        long sent;
-        boolean connected, closed;
-        int err;
-        final MessageDigest sha = sha();
-        final java.util.SplittableRandom rnd;
-        final byte[] buf = new byte[65536];
-        int bufOff, bufLen;
-
+    /** A bulk sender on h1 (TCP): N bytes of a seeded stream, then close. */
+    final class Bulk extends ProtoFlows.Bulk {
         Bulk(int dport, long total, String cc, long seed) {
-            this.total = total;
-            this.rnd = new java.util.SplittableRandom(seed);
-            sk = p.create(0);
-            sk.callbacks = this;
-            if (cc != null) p.setsockopt(sk, SockConst.IPPROTO_TCP, SockConst.TCP_CONGESTION, cc);
-            int r = p.connect(sk, IP2, dport);
-            if (r != -SockConst.EINPROGRESS) throw new IllegalStateException("connect " + r);
-        }
-
-        @Override
-        public void stateChange(Sock s) {
-            if (s.skErr != 0) err = s.skErr;
-            h1.loop().post(this::pump);
-        }
-
-        @Override
-        public void writeSpace(Sock s) {
-            h1.loop().post(this::pump);
-        }
-
-        void pump() {
-            if (closed || sk.skState == SockConst.TCP_SYN_SENT) return;
-            if (sk.skErr != 0) {
-                err = sk.skErr;
-                return;
-            }
-            while (sent < total) {
-                if (bufOff == bufLen) {
-                    int n = (int) Math.min(buf.length, total - sent);
-                    for (int i = 0; i < n; i += 8) {
-                        long v = rnd.nextLong();
-                        for (int j = 0; j < 8 && i + j < n; j++) buf[i + j] = (byte) (v >>> (8 * j));
-                    }
-                    sha.update(buf, 0, n);
-                    bufOff = 0;
-                    bufLen = n;
-                }
-                sk.ownedByUser = true;
-                int r = p.sendmsgLocked(sk, buf, bufOff, bufLen - bufOff, 0);
-                sk.ownedByUser = false;
-                p.releaseCb(sk);
-                if (r < 0) {
-                    if (r != -SockConst.EAGAIN) err = -r;
-                    return;
-                }
-                bufOff += r;
-                sent += r;
-            }
-            closed = true;
-            p.close(sk);
+            super(h1, 6, IP2, dport, total, seed,
+                    sk -> { if (cc != null) h1.proto(6).setsockopt(sk, SockConst.IPPROTO_TCP, SockConst.TCP_CONGESTION, cc); });
         }
     }
 
     static MessageDigest sha() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return ProtoFlows.sha();
     }
 
     static String hex(byte[] d) {
-        StringBuilder b = new StringBuilder();
-        for (byte x : d) b.append(String.format("%02x", x));
-        return b.toString();
+        return ProtoFlows.hex(d);
     }
 }
