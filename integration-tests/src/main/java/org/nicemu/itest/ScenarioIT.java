@@ -1,5 +1,6 @@
 package org.nicemu.itest;
 
+import org.nicemu.core.testing.Tshark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

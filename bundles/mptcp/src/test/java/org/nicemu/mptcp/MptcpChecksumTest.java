@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.nicemu.core.testing.Tshark;
 import org.junit.jupiter.api.io.TempDir;
 import org.nicemu.api.emu.Device;
 import org.nicemu.api.inet.NfHook;
@@ -62,7 +63,7 @@ class MptcpChecksumTest {
         for (Path p : List.of(out.resolve("h1-eth0.pcap"), out.resolve("h1-eth1.pcap"))) {
             int[] verified = verifyChecksums(p);
             assertTrue(verified[0] > 100 && verified[1] == verified[0], p.getFileName() + ": " + verified[1] + " of " + verified[0] + " mappings verified");
-            assertTrue(MptcpTshark.run(p).problems(p.getFileName().toString()).isEmpty());
+            assertTrue(Tshark.readMptcp(p).problems(p.getFileName().toString()).isEmpty());
         }
     }
 

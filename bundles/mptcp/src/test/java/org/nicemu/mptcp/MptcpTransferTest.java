@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.nicemu.core.testing.Tshark;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -63,7 +64,7 @@ class MptcpTransferTest {
             b.closeCaptures();
             List<String> problems = new ArrayList<>();
             for (Path p : b.pcaps) {
-                MptcpTshark.Report r = MptcpTshark.run(p);
+                Tshark.Report r = Tshark.readMptcp(p);
                 System.out.println("tshark " + p.getFileName() + ": " + r.frames() + " frames, mptcp streams " + r.mptcpStreams() + ", tcp streams " + r.tcpStreams());
                 problems.addAll(r.problems(name + " " + p.getFileName()));
             }
@@ -74,7 +75,7 @@ class MptcpTransferTest {
                 Process p = new ProcessBuilder("mergecap", "-w", merged.toString(), out.resolve(host + "-eth0.pcap").toString(),
                         out.resolve(host + "-eth1.pcap").toString()).redirectErrorStream(true).start();
                 assertEquals(0, p.waitFor(), "mergecap: " + new String(p.getInputStream().readAllBytes()));
-                MptcpTshark.Report r = MptcpTshark.run(merged);
+                Tshark.Report r = Tshark.readMptcp(merged);
                 assertEquals(java.util.Set.of("0"), r.mptcpStreams(), host + ": one MPTCP connection");
                 assertEquals(java.util.Set.of("0", "1"), r.tcpStreams(), host + ": two TCP subflows");
                 assertTrue(r.problems(host + " merged").isEmpty(), String.join("\n", r.problems(host + " merged")));

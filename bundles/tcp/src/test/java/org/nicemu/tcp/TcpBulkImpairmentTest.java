@@ -2,20 +2,16 @@ package org.nicemu.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.nicemu.core.testing.Tshark;
 import org.junit.jupiter.api.io.TempDir;
 import org.nicemu.api.sock.TcpInfo;
 import org.nicemu.port.pcap.PcapPort;
@@ -135,142 +131,25 @@ class TcpBulkImpairmentTest {
 
     // ================================================================ tshark
 
-    /** What tshark found in one capture. */
-    record TsharkReport(long frames, long tcpFrames, long tcpGood, long malformed, long expertErrors,
-            long badIp, long badTcp, long badTcpFfff, List<String> firstBad, long millis) {
-    }
-
     /**
-     * One tshark pass over {@code pcap} with IPv4/TCP checksum validation on: counts frames,
-     * malformed frames, expert infos of severity Error and bad IPv4/TCP checksums (status 0 = Bad,
-     * 1 = Good, 2 = Unverified — checked with {@code tshark -G values} on 4.0). Expert warnings and
-     * notes (retransmission, previous segment not captured, duplicate ACK, out-of-order...) are
-     * what loss, reordering and duplication produce and are not failures.
+     * One tshark pass over {@code pcap} ({@link Tshark}: IPv4/TCP checksum validation on, payload as
+     * data): every frame the port wrote is read, none malformed, no expert error, every TCP checksum
+     * verified good. Expert warnings and notes (retransmission, previous segment not captured,
+     * duplicate ACK, out-of-order...) are what loss, reordering and duplication produce and are not
+     * failures.
      *
      * @return the problems found, empty when the capture is clean
      */
     List<String> checkPcap(String name, Path pcap, long framesWritten) throws Exception {
         long size = Files.size(pcap);
-        TsharkReport r = tshark(pcap);
-        System.out.println("tshark " + pcap.getFileName() + ": " + size + " bytes, " + framesWritten + " frames written, " + r);
-        List<String> problems = new ArrayList<>();
-        String where = name + " " + pcap.getFileName() + ": ";
-        if (framesWritten == 0) problems.add(where + "no frame written");
-        if (r.frames() != framesWritten) problems.add(where + "tshark read " + r.frames() + " frames, the port wrote " + framesWritten);
-        if (r.tcpFrames() == 0) problems.add(where + "no TCP frame");
-        if (r.malformed() != 0) problems.add(where + r.malformed() + " malformed frames");
-        if (r.expertErrors() != 0) problems.add(where + r.expertErrors() + " frames with expert infos of severity Error");
-        if (r.badIp() != 0) problems.add(where + r.badIp() + " bad IPv4 header checksums");
-        if (r.badTcp() != 0) {
-            problems.add(where + r.badTcp() + " bad TCP checksums, " + r.badTcpFfff()
-                    + " of them 0xffff where 0x0000 is computed (tshark: 'TCP Checksum 0xffff instead of 0x0000 (see RFC 1624)')");
-        }
-        // validation really ran: every TCP segment's checksum was verified Good (not just "Unverified")
-        if (r.tcpGood() + r.badTcp() != r.tcpFrames()) {
-            problems.add(where + (r.tcpFrames() - r.tcpGood() - r.badTcp()) + " TCP segments whose checksum tshark did not verify");
-        }
-        if (!problems.isEmpty()) problems.add(where + "first frames (frame|malformed|severities|ip status|tcp status|tcp checksum): " + r.firstBad());
-        return problems;
-    }
-
-    /**
-     * Runs tshark once and tallies the fields of every frame. TCP reassembly is turned off
-     * ({@code tcp.desegment_tcp_streams:FALSE}): with it on, tshark 4.0 needs ~4 minutes for one
-     * 200 MB capture of a single stream (~1 s per 1000 frames, growing with the stream) instead of
-     * ~5 s, and the checks here are per frame (checksums, malformed) and do not need it.
-     */
-    static TsharkReport tshark(Path pcap) throws IOException, InterruptedException {
-        List<String> cmd = List.of(tsharkExecutable(), "-r", pcap.toString(), "-n",
-                "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-o", "tcp.desegment_tcp_streams:FALSE",
-                "-T", "fields", "-E", "separator=|", "-E", "occurrence=a", "-E", "aggregator=,",
-                "-e", "frame.number", "-e", "_ws.malformed", "-e", "_ws.expert.severity",
-                "-e", "ip.checksum.status", "-e", "tcp.checksum.status", "-e", "tcp.checksum");
         long t0 = System.nanoTime();
-        Path err = Files.createTempFile("tshark", ".err");
-        try {
-            Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
-            p.getOutputStream().close();
-            long frames = 0, tcp = 0, tcpGood = 0, malformed = 0, errors = 0, badIp = 0, badTcp = 0, badFfff = 0;
-            List<String> firstBad = new ArrayList<>();
-            try (var in = p.inputReader(StandardCharsets.UTF_8)) {
-                for (String line; (line = in.readLine()) != null;) {
-                    if (line.isEmpty()) continue;
-                    String[] f = line.split("\\|", -1);
-                    frames++;
-                    boolean bad = false;
-                    if (f.length > 1 && !f[1].isEmpty()) {
-                        malformed++;
-                        bad = true;
-                    }
-                    if (f.length > 2 && !f[2].isEmpty()) {
-                        for (String s : f[2].split(",")) {
-                            // numeric (8388608 = Error) or the value string, depending on the tshark version
-                            if (s.equals("8388608") || s.equalsIgnoreCase("error")) {
-                                errors++;
-                                bad = true;
-                                break;
-                            }
-                        }
-                    }
-                    if (f.length > 3 && count(f[3], "0") > 0) {
-                        badIp++;
-                        bad = true;
-                    }
-                    if (f.length > 4 && !f[4].isEmpty()) {
-                        tcp++;
-                        if (count(f[4], "0") > 0) {
-                            badTcp++;
-                            if (f.length > 5 && f[5].equalsIgnoreCase("0xffff")) badFfff++;
-                            bad = true;
-                        } else if (count(f[4], "1") == f[4].split(",").length) {
-                            tcpGood++;
-                        } else {
-                            bad = true;
-                        }
-                    }
-                    if (bad && firstBad.size() < 10) firstBad.add(line);
-                }
-            }
-            if (!p.waitFor(600, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                fail("tshark did not finish within 600 s on " + pcap);
-            }
-            String stderr = stripRootWarning(Files.readString(err));
-            assertEquals(0, p.exitValue(), "tshark exit on " + pcap + ": " + stderr);
-            assertEquals("", stderr, "tshark stderr on " + pcap);
-            return new TsharkReport(frames, tcp, tcpGood, malformed, errors, badIp, badTcp, badFfff, firstBad,
-                    (System.nanoTime() - t0) / 1_000_000);
-        } finally {
-            Files.deleteIfExists(err);
-        }
-    }
-
-    private static int count(String values, String v) {
-        int n = 0;
-        for (String s : values.split(",")) if (s.equals(v)) n++;
-        return n;
-    }
-
-    private static String stripRootWarning(String s) {
-        StringBuilder b = new StringBuilder();
-        for (String line : s.split("\n")) {
-            String l = line.strip();
-            if (l.isEmpty() || l.startsWith("Running as user \"root\"")) continue;
-            b.append(l).append('\n');
-        }
-        return b.toString().strip();
-    }
-
-    /** tshark on the PATH; fails (does not skip) when missing: it is the external oracle. */
-    static String tsharkExecutable() {
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String d : path.split(File.pathSeparator)) {
-                Path p = Path.of(d, "tshark");
-                if (Files.isExecutable(p)) return p.toString();
-            }
-        }
-        return fail("tshark is not installed (not on PATH); install it, e.g. as root:"
-                + " apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y tshark");
+        Tshark.Report r = Tshark.read(pcap);
+        System.out.println("tshark " + pcap.getFileName() + ": " + size + " bytes, " + framesWritten + " frames written, " + r.frames()
+                + " read, " + r.tcp() + " TCP, " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        String where = name + " " + pcap.getFileName();
+        List<String> problems = new ArrayList<>(r.problems(where));
+        if (r.frames() != framesWritten) problems.add(where + ": tshark read " + r.frames() + " frames, the port wrote " + framesWritten);
+        if (r.tcp() == 0) problems.add(where + ": no TCP frame");
+        return problems;
     }
 }
