@@ -1,6 +1,5 @@
 package org.nicemu.itest;
 
-import org.nicemu.core.testing.Tshark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.nicemu.api.emu.Emulations;
 import org.nicemu.api.emu.PktgenService;
 import org.nicemu.api.nic.NicPortFactory;
+import org.nicemu.core.testing.Tshark;
 import org.osgi.test.common.annotation.InjectService;
 
 /** The same scenario and seed in virtual time give byte-identical pcaps, qdisc swaps included. */

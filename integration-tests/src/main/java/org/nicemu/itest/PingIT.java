@@ -1,6 +1,5 @@
 package org.nicemu.itest;
 
-import org.nicemu.core.testing.Tshark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +17,7 @@ import org.nicemu.api.emu.Emulations;
 import org.nicemu.api.emu.Host;
 import org.nicemu.api.nic.NicPort;
 import org.nicemu.api.nic.NicPortFactory;
+import org.nicemu.core.testing.Tshark;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.test.common.annotation.InjectBundleContext;

@@ -1,6 +1,5 @@
 package org.nicemu.itest;
 
-import org.nicemu.core.testing.Tshark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +16,7 @@ import org.nicemu.api.emu.PktgenService;
 import org.nicemu.api.nic.NicPortFactory;
 import org.nicemu.api.stats.DropCounters;
 import org.nicemu.api.stats.DropReason;
+import org.nicemu.core.testing.Tshark;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkEvent;

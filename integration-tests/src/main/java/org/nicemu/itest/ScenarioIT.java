@@ -1,6 +1,5 @@
 package org.nicemu.itest;
 
-import org.nicemu.core.testing.Tshark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,6 +18,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.nicemu.api.emu.ScenarioRunner;
+import org.nicemu.core.testing.Tshark;
 import org.osgi.test.common.annotation.InjectService;
 
 /**

@@ -1,6 +1,5 @@
 package org.nicemu.itest;
 
-import org.nicemu.core.testing.Tshark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.nicemu.api.emu.ScenarioRunner;
 import org.nicemu.api.sock.SocketLayer;
 import org.nicemu.api.sock.TransportFactory;
+import org.nicemu.core.testing.Tshark;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.test.common.annotation.InjectService;

@@ -1,6 +1,5 @@
 package org.nicemu.itest;
 
-import org.nicemu.core.testing.Tshark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -32,6 +31,7 @@ import org.nicemu.apps.BulkSender;
 import org.nicemu.apps.FlowResult;
 import org.nicemu.apps.Sink;
 import org.nicemu.apps.TcpOptions;
+import org.nicemu.core.testing.Tshark;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.test.common.annotation.InjectBundleContext;

@@ -1,6 +1,5 @@
 package org.nicemu.itest;
 
-import org.nicemu.core.testing.Tshark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,6 +23,7 @@ import org.nicemu.api.nic.NicConfig;
 import org.nicemu.api.nic.NicHardware;
 import org.nicemu.api.nic.NicPort;
 import org.nicemu.api.nic.NicPortFactory;
+import org.nicemu.core.testing.Tshark;
 import org.osgi.test.common.annotation.InjectService;
 
 /**
