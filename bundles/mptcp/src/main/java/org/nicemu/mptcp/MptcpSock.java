@@ -279,6 +279,7 @@ final class MptcpSock extends Sock implements MptcpMetaView {
             fallbackXmit();
             return;
         }
+        host.counters().mptcpWriteXmitCalls++;
         int used = 0;
         for (int guard = 0; guard < 100_000; guard++) {
             MptcpSegmentView v;
@@ -322,6 +323,7 @@ final class MptcpSock extends Sock implements MptcpMetaView {
                 sf.dead = true;
                 break;
             }
+            host.counters().mptcpWriteXmitSegments++;
             int flag = MptcpSched.piToFlag(sf.pathIndex);
             seg.pathMask |= flag;
             sf.lastEndDataSeq = seg.dataSeq + n;

@@ -90,6 +90,13 @@ class MptcpTransferTest {
         assertEquals(1, r.client().counters.mpCapableOk, "MP_CAPABLE handshake");
         assertEquals(1, r.client().counters.joinOk, "one MP_JOIN");
         assertEquals(1, r.client().counters.addAddrRx, "ADD_ADDR received by the client");
+        // the data-transmission cost counters: every segment mptcp_write_xmit put on a subflow is counted once
+        var dt = r.client().host.counters().snapshot().get("data_transmission");
+        long segs = 0;
+        for (Subflow s : r.client().subflows) segs += s.schedSegs;
+        assertEquals(segs, dt.get("mptcp_write_xmit_segments"));
+        assertTrue(dt.get("mptcp_write_xmit_calls") > 0 && dt.get("tcp_write_xmit_skbs") >= segs, dt.toString());
+        assertEquals(0L, dt.get("tcp_sendmsg_calls"), "subflows get data from the meta socket, not from tcp_sendmsg");
         assertTrue(r.perSubflow()[0] > 0 && r.perSubflow()[1] > 0, "both subflows carried data");
     }
 

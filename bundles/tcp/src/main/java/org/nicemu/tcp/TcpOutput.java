@@ -65,6 +65,7 @@ final class TcpOutput {
             return -SockConst.EPIPE;
         }
         if (len < 0 || off < 0 || off + len > buf.length) return -SockConst.EFAULT;
+        tp.host.counters().tcpSendmsgCalls++;
         int mssNow = tcpCurrentMss(tp);
         int sizeGoal = tcpXmitSizeGoal(tp, mssNow);
         int copied = 0;
@@ -94,6 +95,7 @@ final class TcpOutput {
             }
         }
         if (copied > 0) {
+            tp.host.counters().tcpSendmsgBytes += copied;
             SkBuff tail = tp.writeQueue.peekTail();
             if (tail != null && (flags & SockConst.MSG_EOR) != 0) cbSetEor(tail, true);
             tcpPush(tp, flags, mssNow, tp.nonagle, sizeGoal);
@@ -318,6 +320,8 @@ final class TcpOutput {
      * (ignores cwnd). Returns true when something is left and nothing is in flight (probe timer).
      */
     static boolean tcpWriteXmit(TcpSock tp, int mssNow, int nonagle, int pushOne) {
+        var costs = tp.host.counters();
+        costs.tcpWriteXmitCalls++;
         int sent = 0;
         boolean isCwndLimited = false;
         int maxSegs = tcpTsoSegs(tp, mssNow);
@@ -343,6 +347,7 @@ final class TcpOutput {
             if (skb.len() > limit) tsoFragment(tp, skb, limit);
             if (tcpSmallQueueCheck(tp, skb)) break;
             if (tcpTransmitSkb(tp, skb, true) != 0) break;
+            costs.tcpWriteXmitSkbs++;
             tcpEventNewDataSent(tp, skb, mssNow);
             sent += tcpSkbPcount(skb, mssNow);
             if (pushOne != 0) break;

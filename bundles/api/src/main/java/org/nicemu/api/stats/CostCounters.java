@@ -50,6 +50,15 @@ public final class CostCounters {
     // data transmission, per layer
     public long sockSendmsgCalls;
     public long sockSendmsgBytes;
+    /** {@code tcp_sendmsg_locked()} calls and bytes copied into the write queue. */
+    public long tcpSendmsgCalls;
+    public long tcpSendmsgBytes;
+    /** {@code tcp_write_xmit()} calls and the skbs it transmitted ({@code tcp_transmit_skb()} of new data). */
+    public long tcpWriteXmitCalls;
+    public long tcpWriteXmitSkbs;
+    /** {@code mptcp_write_xmit()} calls and the meta segments it put on subflows (reinjections included). */
+    public long mptcpWriteXmitCalls;
+    public long mptcpWriteXmitSegments;
     public long devQueueXmitPackets;
     public long devQueueXmitBytes;
     public long schDirectXmitPackets;
@@ -77,6 +86,9 @@ public final class CostCounters {
                 "net_rx_action", softirqNetRx, "quota_exhausted", quotaExhausted, "need_resched", needResched,
                 "netif_schedule", netifSchedule, "napi_poll", napiPoll));
         m.put("data_transmission", map("sock_sendmsg_calls", sockSendmsgCalls, "sock_sendmsg_bytes", sockSendmsgBytes,
+                "tcp_sendmsg_calls", tcpSendmsgCalls, "tcp_sendmsg_bytes", tcpSendmsgBytes,
+                "tcp_write_xmit_calls", tcpWriteXmitCalls, "tcp_write_xmit_skbs", tcpWriteXmitSkbs,
+                "mptcp_write_xmit_calls", mptcpWriteXmitCalls, "mptcp_write_xmit_segments", mptcpWriteXmitSegments,
                 "dev_queue_xmit_packets", devQueueXmitPackets, "dev_queue_xmit_bytes", devQueueXmitBytes,
                 "sch_direct_xmit_packets", schDirectXmitPackets, "dev_hard_start_xmit_packets", devHardStartXmitPackets,
                 "dev_hard_start_xmit_bytes", devHardStartXmitBytes, "netif_receive_skb_packets", netifReceiveSkbPackets,
