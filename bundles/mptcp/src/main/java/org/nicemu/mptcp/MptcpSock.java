@@ -167,6 +167,8 @@ final class MptcpSock extends Sock implements MptcpMetaView {
         sf.msk = this;
         subflows.add(sf);
         sf.sk().callbacks = sf;
+        // the subflow can hold what the shared window lets in (Linux syncs ssk->sk_rcvbuf with the msk's)
+        if (sf.sk().skRcvbuf < skRcvbuf) sf.sk().skRcvbuf = skRcvbuf;
         if (sched != null) {
             try {
                 sched.initSubflow(this, sf);
@@ -993,6 +995,18 @@ final class MptcpSock extends Sock implements MptcpMetaView {
         }
         proto.tokens.remove(localToken, this);
         // the connection stays listed (ss -M) until its last subflow is gone (subflowGone)
+    }
+
+    /**
+     * The window a subflow advertises (RFC 8684 §3.3.4: one receive window for the connection, relative
+     * to the DATA_ACK): the connection's free receive space as {@code __mptcp_space()} computes it
+     * (half the free buffer, the default {@code tcp_adv_win_scale}), never less than the subflow's
+     * own TCP window.
+     */
+    int receiveWindow(int tcpWindow) {
+        if (fallback) return tcpWindow;
+        long free = (long) skRcvbuf - rcvQueued - ofoBytes;
+        return (int) Math.max(tcpWindow, Math.min(Integer.MAX_VALUE, Math.max(0, free) >> 1));
     }
 
     /** {@code mptcp_recvmsg()}: in-order data-level bytes. */

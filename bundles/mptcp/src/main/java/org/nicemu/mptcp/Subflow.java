@@ -165,6 +165,11 @@ final class Subflow implements TcpUlp, MptcpSubflowView, SockCallbacks {
     }
 
     @Override
+    public int receiveWindow(TcpSubflow sf, int tcpWindow) {
+        return msk == null ? tcpWindow : msk.receiveWindow(tcpWindow);
+    }
+
+    @Override
     public void release(TcpSubflow sf) {
         if (msk != null) msk.subflowReleased(this);
         dead = true;

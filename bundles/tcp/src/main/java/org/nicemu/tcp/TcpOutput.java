@@ -670,8 +670,9 @@ final class TcpOutput {
         int ratio = WindowMath.TCP_DEFAULT_SCALING_RATIO;
         int free = WindowMath.tcpSpace(tp.skRcvbuf, tp.skBacklogLen, tp.rmemAlloc, ratio);
         int allowed = WindowMath.tcpFullSpace(tp.skRcvbuf, ratio);
-        return WindowMath.tcpSelectWindowRaw(tp.rcvMss, free, allowed, tp.windowClamp, tp.rcvSsthresh,
+        int win = WindowMath.tcpSelectWindowRaw(tp.rcvMss, free, allowed, tp.windowClamp, tp.rcvSsthresh,
                 tp.rcvWnd, tp.rcvWscale, false);
+        return tp.ulp == null ? win : tp.ulpReceiveWindow(win);
     }
 
     /** tcp_event_data_sent(): last send time; a send after idle restarts cwnd (RFC 5681 §4.1). */

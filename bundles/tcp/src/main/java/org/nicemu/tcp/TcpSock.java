@@ -442,6 +442,19 @@ public final class TcpSock extends Sock implements TcpCcSock, TcpSubflow, SkbDes
         }
     }
 
+    /** The ULP's receive window (MPTCP's shared data-level window); TCP's own on failure or a negative answer. */
+    int ulpReceiveWindow(int tcpWindow) {
+        TcpUlp u = ulp;
+        if (u == null) return tcpWindow;
+        try {
+            int w = u.receiveWindow(this, tcpWindow);
+            return w < 0 ? tcpWindow : w;
+        } catch (RuntimeException e) {
+            ulpFailed("receiveWindow", e);
+            return tcpWindow;
+        }
+    }
+
     /** mptcp_incoming_options(). */
     void ulpIncomingOptions(int tcpFlags, int seq, int payloadLen, byte[] opts, int optOff, int optLen) {
         TcpUlp u = ulp;

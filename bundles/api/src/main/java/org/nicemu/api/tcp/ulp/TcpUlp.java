@@ -83,6 +83,16 @@ public interface TcpUlp {
         return false;
     }
 
+    /**
+     * The receive window to advertise, in bytes, before scaling ({@code __tcp_select_window()}, which
+     * for an MPTCP subflow works on the connection's receive space: RFC 8684 §3.3.4's shared window);
+     * {@code tcpWindow} is what TCP computed from the socket's own buffer. TCP keeps its rules around
+     * the answer (never shrinking the right edge, the scale and the field's limit).
+     */
+    default int receiveWindow(TcpSubflow sf, int tcpWindow) {
+        return tcpWindow;
+    }
+
     /** The socket is gone ({@code tcp_done()} / destroy): the ULP must drop its reference. */
     default void release(TcpSubflow sf) {
     }

@@ -126,11 +126,19 @@ public final class Redundant implements MptcpSchedOps {
         return null;
     }
 
-    /** Mirrors {@code redsched_correct_skb_pointers()}: forget a segment DATA_ACKed or beyond snd_nxt. */
+    /**
+     * Mirrors {@code redsched_correct_skb_pointers()}: forget a segment DATA_ACKed or beyond snd_nxt
+     * (scheduled but not sent). The kernel compares the end sequence it copied when it chose the
+     * segment, because the skb may be freed meanwhile; here the segment object stays valid, and its
+     * end is read again: when the layer cut the segment at the subflow's limit
+     * ({@code mptcp_fragment()}, the chosen object keeps the part that was sent), the copied end lies
+     * beyond snd_nxt although the part was sent, and forgetting it would make the subflow start again
+     * at the oldest unacknowledged segment and send its whole flight a second time.
+     */
     private static void correctSkbPointers(MptcpMetaView meta, RedPriv p) {
-        if (p.skb != null && (p.skbEndSeq <= meta.sndUna() || p.skbEndSeq > meta.sndNxt())) {
-            p.skb = null;
-        }
+        if (p.skb == null) return;
+        p.skbEndSeq = p.skb.endDataSeq();
+        if (p.skbEndSeq <= meta.sndUna() || p.skbEndSeq > meta.sndNxt()) p.skb = null;
     }
 
     /** Mirrors {@code redsched_next_skb_from_queue()}. */
