@@ -11,7 +11,7 @@ import org.nicemu.api.sock.SocketLayer;
 
 /**
  * A bulk sender (iperf-like): socket → options → connect → send {@code bytes} bytes of a
- * {@link SeededStream} in chunks (default 64 KiB, one reused buffer) → shutdown(SHUT_WR) → wait
+ * {@link SeededStream} in chunks (default 64 KiB, see {@link StreamWriter}) → shutdown(SHUT_WR) → wait
  * for the peer's end of stream (recv returns 0) → close. Records SHA-256 of what the socket took,
  * and the start, connect and finish times.
  */
@@ -125,7 +125,7 @@ public final class BulkSender extends SocketApp implements Pump.Step {
 
     /** SHA-256 (hex) of the bytes sent so far. */
     public String sha256() {
-        return Sha.hex(writer == null ? Sha.newDigest() : writer.sha);
+        return writer == null ? Sha.hex(Sha.newDigest()) : writer.sha256();
     }
 
     @Override

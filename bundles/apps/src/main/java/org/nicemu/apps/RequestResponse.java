@@ -61,7 +61,7 @@ public final class RequestResponse extends SocketApp implements Pump.Step {
     protected void begin() {
         out = new StreamWriter(seed, Math.min(64 * 1024, requestBytes));
         rbuf = new byte[Math.max(2048, Math.min(64 * 1024, responseBytes))];
-        in = new StreamChecker(responseSeed, rbuf.length);
+        in = new StreamChecker(responseSeed);
         sock = tcpSocket();
         String e = options.apply(sock);
         if (e != null) {
@@ -157,11 +157,11 @@ public final class RequestResponse extends SocketApp implements Pump.Step {
         extra.put("latencyAvgUs", done == 0 ? 0.0 : sumNs / 1000.0 / done);
         extra.put("latencyMaxUs", maxNs / 1000.0);
         extra.put("responseBytesReceived", in == null ? 0 : in.bytes);
-        extra.put("sha256Responses", Sha.hex(in == null ? Sha.newDigest() : in.sha));
-        extra.put("responseFirstMismatch", in == null ? -1 : in.mismatchAt);
+        extra.put("sha256Responses", in == null ? Sha.hex(Sha.newDigest()) : in.sha256());
+        extra.put("responseFirstMismatch", in == null ? -1 : in.mismatchAt());
         long sent = out == null ? 0 : out.bytes;
         return List.of(new FlowResult(name, "request-response", "client", host.name(), local, remote, sent,
-                Sha.hex(out == null ? Sha.newDigest() : out.sha), startNs, connectedNs, done() ? endNs : -1,
+                out == null ? Sha.hex(Sha.newDigest()) : out.sha256(), startNs, connectedNs, done() ? endNs : -1,
                 done() && error == null, error, tcpInfo, extra));
     }
 }

@@ -168,7 +168,7 @@ public final class Sink extends SocketApp {
         final Socket s;
         final EmuTask task;
         final int index;
-        final StreamChecker in = new StreamChecker(verifySeed, 64 * 1024);
+        final StreamChecker in = new StreamChecker(verifySeed);
         final byte[] buf = new byte[64 * 1024];
         StreamWriter out;
         long startNs = -1, firstNs = -1, lastNs = -1, endNs = -1;
@@ -244,14 +244,14 @@ public final class Sink extends SocketApp {
             extra.put("connection", index);
             extra.put("firstByteNs", firstNs);
             extra.put("lastByteNs", lastNs);
-            if (verifySeed != null) extra.put("firstMismatch", in.mismatchAt);
+            if (verifySeed != null) extra.put("firstMismatch", in.mismatchAt());
             if (out != null) {
                 extra.put("transactions", transactions);
                 extra.put("responseBytes", out.bytes);
-                extra.put("sha256Responses", Sha.hex(out.sha));
+                extra.put("sha256Responses", out.sha256());
             }
             String role = requestBytes > 0 ? "server" : "receiver";
-            return new FlowResult(name, kind, role, host.name(), local, remote, in.bytes, Sha.hex(in.sha), startNs, startNs,
+            return new FlowResult(name, kind, role, host.name(), local, remote, in.bytes, in.sha256(), startNs, startNs,
                     done ? endNs : -1, done && error == null, error, info, extra);
         }
     }

@@ -5,33 +5,58 @@ import java.util.Arrays;
 
 /**
  * Hashes received bytes and, when an expected seed is given, compares them with that
- * {@link SeededStream}, remembering the stream offset of the first byte that differs.
+ * {@link SeededStream}, remembering the stream offset of the first byte that differs. Both happen
+ * on a pool thread ({@link ChunkPipe}); {@link #sha256} and {@link #mismatchAt} wait for it.
  */
 final class StreamChecker {
-    final MessageDigest sha = Sha.newDigest();
+    /** Bytes handed to the pipe per chunk. */
+    private static final int CHUNK = 256 * 1024;
+
+    private final ChunkPipe pipe = new ChunkPipe(CHUNK, this::check);
+    /** Pool-thread state (read after {@link ChunkPipe#await}). */
+    private final MessageDigest sha = Sha.newDigest();
     private final SeededStream expect;
     private final byte[] scratch;
+    private long checked;
+    private long mismatch = -1;
+    /** Bytes received. */
     long bytes;
-    /** Offset of the first wrong byte, -1 while everything matched (or nothing is expected). */
-    long mismatchAt = -1;
 
     /** {@code expectSeed} null: hash only. */
-    StreamChecker(Long expectSeed, int bufSize) {
+    StreamChecker(Long expectSeed) {
         expect = expectSeed == null ? null : new SeededStream(expectSeed);
-        scratch = expectSeed == null ? null : new byte[bufSize];
+        scratch = expectSeed == null ? null : new byte[CHUNK];
     }
 
     void received(byte[] b, int off, int n) {
-        sha.update(b, off, n);
+        pipe.append(b, off, n);
+        bytes += n;
+    }
+
+    /** SHA-256 (hex) of the bytes received so far. */
+    String sha256() {
+        pipe.await();
+        return Sha.hex(sha);
+    }
+
+    /** Offset of the first wrong byte, -1 while everything matched (or nothing is expected). */
+    long mismatchAt() {
+        pipe.await();
+        return mismatch;
+    }
+
+    /** Pool thread: hashes a chunk and compares it with the expected stream. */
+    private void check(byte[] b, int n) {
+        sha.update(b, 0, n);
         if (expect != null) {
-            if (mismatchAt < 0) {
+            if (mismatch < 0) {
                 expect.fill(scratch, 0, n);
-                int m = Arrays.mismatch(b, off, off + n, scratch, 0, n);
-                if (m >= 0) mismatchAt = bytes + m;
+                int m = Arrays.mismatch(b, 0, n, scratch, 0, n);
+                if (m >= 0) mismatch = checked + m;
             } else {
                 expect.skip(n);
             }
         }
-        bytes += n;
+        checked += n;
     }
 }

@@ -76,8 +76,8 @@ class SeededStreamTest {
             w.sent(r);
             left -= r;
         }
-        assertEquals(oneShot, Sha.hex(w.sha));
-        assertEquals(Sha.hex(w.sha), AppsContract.sha(7, n));
+        assertEquals(oneShot, w.sha256());
+        assertEquals(w.sha256(), AppsContract.sha(7, n));
         assertEquals("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", Sha.hex(Sha.newDigest()), "empty input");
     }
 

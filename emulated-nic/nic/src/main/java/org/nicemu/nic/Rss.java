@@ -13,6 +13,9 @@ import java.util.SplittableRandom;
  *
  * <p>Frames that are not IPv4, or whose IPv4 header is cut short or malformed, get hash 0 and go to
  * RX queue 0 (the default queue of real hardware for unhashed traffic). Allocates nothing per frame.
+ * The hash is linear in the input bits, so it is computed per frame as the XOR of one precomputed
+ * value per input byte ({@link #byteHashes}), the lookup-table form DPDK's {@code rte_thash} also
+ * offers; {@link #toeplitz} is the bit-by-bit definition.
  */
 final class Rss {
     /** Key length, bytes (the size Linux and most NICs use). */
@@ -20,9 +23,13 @@ final class Rss {
     /** Indirection table entries. */
     static final int RETA_SIZE = 128;
 
+    /** Input bytes at most: IPv4 source and destination, source and destination port. */
+    static final int MAX_INPUT = 12;
+
     private final byte[] key;
     private final int[] reta = new int[RETA_SIZE];
-    private final byte[] input = new byte[12];
+    /** Entry {@code 256 * j + v}: the hash of an input whose only non-zero byte is {@code v} at position {@code j}. */
+    private final int[] byteHash;
     /** Outputs of the last {@link #hash} call (no allocation). */
     int hash;
     boolean l4;
@@ -30,6 +37,7 @@ final class Rss {
     Rss(byte[] key, int queues) {
         if (key.length != KEY_LEN) throw new IllegalArgumentException("RSS key must be " + KEY_LEN + " bytes");
         this.key = key.clone();
+        this.byteHash = byteHashes(this.key);
         setQueues(queues);
     }
 
@@ -62,18 +70,46 @@ final class Rss {
         int vihl = f[ip] & 0xff;
         int ihl = (vihl & 0x0f) * 4;
         if ((vihl >>> 4) != 4 || ihl < 20 || len < 14 + ihl) return 0;
-        byte[] in = input;
-        System.arraycopy(f, ip + 12, in, 0, 8);
-        int n = 8;
+        int h = hashBytes(f, ip + 12, 0, 8); // source and destination address
         int proto = f[ip + 9] & 0xff;
         boolean fragment = (((f[ip + 6] & 0x3f) << 8) | (f[ip + 7] & 0xff)) != 0; // MF or offset
         if ((proto == 6 || proto == 17) && !fragment && len >= 14 + ihl + 4) {
-            System.arraycopy(f, ip + ihl, in, 8, 4);
-            n = 12;
+            h ^= hashBytes(f, ip + ihl, 8, 4); // source and destination port
             l4 = true;
         }
-        hash = toeplitz(key, in, 0, n);
-        return queueOf(hash);
+        hash = h;
+        return queueOf(h);
+    }
+
+    /** The Toeplitz hash contribution of {@code f[off, off+n)} placed at input position {@code pos}. */
+    private int hashBytes(byte[] f, int off, int pos, int n) {
+        int h = 0;
+        for (int j = 0; j < n; j++) h ^= byteHash[((pos + j) << 8) | (f[off + j] & 0xff)];
+        return h;
+    }
+
+    /** The per-byte table of {@link #byteHash}: single bits from the key, other values XORed from them. */
+    static int[] byteHashes(byte[] key) {
+        int[] t = new int[MAX_INPUT * 256];
+        for (int j = 0; j < MAX_INPUT; j++) {
+            int base = j << 8;
+            for (int bit = 0; bit < 8; bit++) t[base | (0x80 >>> bit)] = keyBits(key, 8 * j + bit);
+            for (int v = 1; v < 256; v++) {
+                int low = v & -v;
+                t[base | v] = t[base | low] ^ t[base | (v ^ low)];
+            }
+        }
+        return t;
+    }
+
+    /** The 32 key bits starting at bit position {@code p} (0 = most significant bit of key[0]); zeros past the key. */
+    private static int keyBits(byte[] key, int p) {
+        long w = 0;
+        for (int i = 0; i < 5; i++) {
+            int k = (p >>> 3) + i;
+            w = (w << 8) | (k < key.length ? key[k] & 0xffL : 0);
+        }
+        return (int) (w >>> (8 - (p & 7)));
     }
 
     /**

@@ -78,6 +78,20 @@ class EmulatedNicRxTest {
     }
 
     @Test
+    void theByteTableGivesTheToeplitzHash() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        byte[] key = Rss.randomKey(r);
+        int[] table = Rss.byteHashes(key);
+        byte[] in = new byte[Rss.MAX_INPUT];
+        for (int i = 0; i < 1000; i++) {
+            r.nextBytes(in);
+            int h = 0;
+            for (int j = 0; j < in.length; j++) h ^= table[(j << 8) | (in[j] & 0xff)];
+            assertEquals(Rss.toeplitz(key, in, 0, in.length), h);
+        }
+    }
+
+    @Test
     void rssSteersEachFlowToOneQueueTheSameForTheSameSeed() {
         EmulatedNic n = nic(cfg(4, 64));
         List<Integer> queues = new ArrayList<>();

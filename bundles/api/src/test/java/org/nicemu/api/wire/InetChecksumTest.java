@@ -45,6 +45,32 @@ class InetChecksumTest {
         assertThrows(IndexOutOfBoundsException.class, () -> InetChecksum.partial(b, -1, 2, 0));
     }
 
+    /** The word-by-word definition: big-endian 16-bit words, an odd last byte as a high byte. */
+    static long reference(byte[] b, int off, int len, long sum) {
+        long s = sum;
+        for (int i = 0; i < len; i += 2) s += (b[off + i] & 0xff) << 8 | (i + 1 < len ? b[off + i + 1] & 0xff : 0);
+        return s;
+    }
+
+    @Test
+    void wordAtATimeSumEqualsTheDefinitionAtAnyOffsetAndLength() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        byte[] b = new byte[1600];
+        for (int k = 0; k < 20_000; k++) {
+            int kind = r.nextInt(4);
+            if (kind == 0) java.util.Arrays.fill(b, (byte) 0);
+            else if (kind == 1) java.util.Arrays.fill(b, (byte) 0xff);
+            else r.nextBytes(b);
+            int off = r.nextInt(40);
+            int len = r.nextInt(b.length - off);
+            long init = r.nextInt(3) == 0 ? 0 : r.nextLong(1L << 40);
+            long got = InetChecksum.partial(b, off, len, init);
+            long want = reference(b, off, len, init);
+            assertEquals(InetChecksum.reduce(want), InetChecksum.reduce(got), "off " + off + " len " + len);
+            assertEquals(want == 0, got == 0, "zero only for zero data and no initial sum");
+        }
+    }
+
     @Test
     void foldHandlesLargeAndWrappingSums() {
         assertEquals(0xffff, InetChecksum.reduce(0xffffL));

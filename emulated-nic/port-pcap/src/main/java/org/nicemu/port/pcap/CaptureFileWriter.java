@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,9 @@ import java.util.concurrent.locks.LockSupport;
  * arrive after the close started are ignored, as {@link org.nicemu.api.nic.NicPort#close()}
  * requires. The buffer is only ever drained between two records, so the file on disk always ends
  * at a record boundary.
+ *
+ * <p><b>Replacing a file.</b> An existing capture file is unlinked and a new one created; the old
+ * one's storage is freed on another thread (see {@link #detachPrevious}).
  *
  * <p><b>Errors.</b> I/O failures surface as {@link UncheckedIOException} whose message names the file.
  */
@@ -70,7 +74,7 @@ public abstract class CaptureFileWriter implements AutoCloseable {
     private boolean channelClosed; // guarded by this (close path only)
 
     /**
-     * Creates the parent directories, creates or truncates {@code file} and registers this writer
+     * Creates the parent directories, creates (or replaces) {@code file} and registers this writer
      * with {@link OpenWriters} so that a JVM shutdown closes it.
      *
      * @param file        the capture file
@@ -79,22 +83,64 @@ public abstract class CaptureFileWriter implements AutoCloseable {
      */
     protected CaptureFileWriter(Path file, int bufferBytes) {
         this.file = file.toAbsolutePath().normalize();
+        FileChannel previous = null;
         try {
             Path parent = this.file.getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
+            previous = detachPrevious(this.file);
             this.channel = FileChannel.open(this.file, StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
         } catch (IOException e) {
+            closeQuietly(previous);
             throw new UncheckedIOException("cannot create capture file " + this.file + ": " + e, e);
         }
         this.buf = ByteBuffer.allocateDirect(bufferBytes).order(ByteOrder.LITTLE_ENDIAN);
         this.spare = ByteBuffer.allocateDirect(bufferBytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (previous != null) {
+            FileChannel replaced = previous;
+            Thread t = new Thread(() -> closeQuietly(replaced), "nicemu-capture-free " + this.file.getFileName());
+            t.setDaemon(true);
+            t.start();
+        }
         this.drainer = new Thread(this::drainLoop, "nicemu-capture " + this.file.getFileName());
         drainer.setDaemon(true);
         drainer.start();
         OpenWriters.register(this);
+    }
+
+    /**
+     * An existing regular file at {@code file} is replaced rather than truncated in place: it is
+     * opened, unlinked, and closed by a short-lived thread of its own, where the kernel frees its
+     * pages (freeing a previous capture of hundreds of megabytes on tmpfs takes tens of milliseconds).
+     * Returns that channel, or null when there is nothing to replace or it cannot be unlinked (the
+     * file is then truncated when it is opened for writing).
+     */
+    private static FileChannel detachPrevious(Path file) {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        FileChannel old = null;
+        try {
+            old = FileChannel.open(file, StandardOpenOption.READ);
+            Files.delete(file);
+            return old;
+        } catch (IOException | UnsupportedOperationException e) {
+            closeQuietly(old);
+            return null;
+        }
+    }
+
+    private static void closeQuietly(FileChannel c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (IOException e) {
+            // only a replaced file: nothing to report
+        }
     }
 
     /** The drainer thread: writes each handed-over buffer completely, then returns it as the spare. */

@@ -76,6 +76,24 @@ class PcapWriterTest {
     }
 
     @Test
+    void anExistingFileIsReplacedWholly() throws IOException {
+        Path f = dir.resolve("again.pcap");
+        try (PcapWriter w = new PcapWriter(f)) {
+            for (int i = 0; i < 1000; i++) w.write(i, TestFrames.udp(1514, i), 0, 1514);
+        }
+        Path keep = dir.resolve("keep.pcap");
+        Files.copy(f, keep);
+        try (PcapWriter w = new PcapWriter(f)) { // a shorter capture over the longer one
+            w.write(7, TestFrames.tcp(54, 3), 0, 54);
+        }
+        List<CaptureReader.PcapRecord> rs = CaptureReader.readPcap(f).records();
+        assertEquals(1, rs.size());
+        assertArrayEquals(TestFrames.tcp(54, 3), rs.get(0).data());
+        assertEquals(24 + 16 + 54, Files.size(f));
+        assertEquals(24 + 1000 * (16 + 1514), Files.size(keep), "other files are left alone");
+    }
+
+    @Test
     void framesLongerThanSnaplenAreTruncatedWithOriginalLengthKept() throws IOException {
         Path f = dir.resolve("snap.pcap");
         byte[] frame = TestFrames.udp(1514, 9);

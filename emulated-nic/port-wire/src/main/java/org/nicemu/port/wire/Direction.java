@@ -41,8 +41,10 @@ import org.nicemu.api.nic.PortBinding;
  * impairments that are configured (one per frame for random loss, two for gemodel), so the same
  * seed and parameters always give the same frames lost, duplicated, corrupted and reordered.
  *
- * <p><b>Memory</b>: frames are copied into pooled slots (a free stack) held in a binary heap by
- * arrival time; slots, heap and the rate stage's ring of serialization end times grow only when
+ * <p><b>Memory</b>: frames are copied into pooled slots (a free stack) held in arrival-time order:
+ * a frame that arrives no earlier than the last one queued (always so with a fixed delay) joins a
+ * FIFO ring, any other (jitter, reordering) a binary heap, and delivery takes the earlier of the
+ * two heads. Slots, ring, heap and the rate stage's ring of serialization end times grow only when
  * more frames are in flight than ever before (a slot's buffer grows for a longer frame), so
  * steady state allocates nothing. Loop thread only.
  */
@@ -70,6 +72,10 @@ final class Direction {
     private Timer timer;
     private PortBinding sender;
 
+    /** Frames in flight in arrival order (ring, power-of-two capacity). */
+    private Slot[] fifo = new Slot[64];
+    private int fifoHead, fifoSize;
+    /** Frames in flight that arrive before the FIFO's last frame. */
     private Slot[] heap = new Slot[64];
     private int heapSize;
     private Slot[] free = new Slot[64];
@@ -103,7 +109,8 @@ final class Direction {
             loop = b.loop();
             rnd = loop.random("wire:" + wire.name() + ":" + (from == 0 ? "A" : "B"));
             timer = loop.newTimer("wire " + wire.name() + (from == 0 ? " A>B" : " B>A"), this::deliverDue);
-            if (heapSize > 0) timer.arm(heap[0].time);
+            Slot first = first();
+            if (first != null) timer.arm(first.time);
         }
         sender = b;
     }
@@ -168,9 +175,10 @@ final class Direction {
             s.len = len;
             s.time = at;
             s.seq = seq++;
-            heapPush(s);
+            enqueue(s);
         }
-        if (heapSize > 0 && (!timer.isArmed() || timer.expiresNanos() > heap[0].time)) timer.arm(heap[0].time);
+        Slot first = first();
+        if (first != null && (!timer.isArmed() || timer.expiresNanos() > first.time)) timer.arm(first.time);
     }
 
     /** The loss decision for one frame (random or Gilbert-Elliott); draws only when loss is configured. */
@@ -220,8 +228,9 @@ final class Direction {
     /** The timer: every frame whose time has come goes to the other end's NIC, in (time, send order). */
     private void deliverDue() {
         long now = loop.now();
-        while (heapSize > 0 && heap[0].time <= now) {
-            Slot s = heapPop();
+        Slot s;
+        while ((s = first()) != null && s.time <= now) {
+            removeFirst(s);
             FrameReceiver rx = wire.receiverOf(1 - from);
             if (rx != null) {
                 delivered++;
@@ -232,10 +241,11 @@ final class Direction {
             }
             release(s);
         }
-        if (heapSize > 0) timer.arm(heap[0].time);
+        s = first();
+        if (s != null) timer.arm(s.time);
     }
 
-    int inFlight() { return heapSize; }
+    int inFlight() { return fifoSize + heapSize; }
 
     // ---------------------------------------------------------------- slot pool and heap
 
@@ -248,6 +258,40 @@ final class Direction {
     private void release(Slot s) {
         if (freeSize == free.length) free = Arrays.copyOf(free, free.length * 2);
         free[freeSize++] = s;
+    }
+
+    /** Queues a frame in flight: at the FIFO's tail when it arrives no earlier than the tail, else in the heap. */
+    private void enqueue(Slot s) {
+        if (fifoSize > 0 && s.time < fifo[(fifoHead + fifoSize - 1) & (fifo.length - 1)].time) {
+            heapPush(s);
+            return;
+        }
+        if (fifoSize == fifo.length) {
+            Slot[] n = new Slot[fifo.length * 2];
+            for (int i = 0; i < fifoSize; i++) n[i] = fifo[(fifoHead + i) & (fifo.length - 1)];
+            fifo = n;
+            fifoHead = 0;
+        }
+        fifo[(fifoHead + fifoSize) & (fifo.length - 1)] = s;
+        fifoSize++;
+    }
+
+    /** The frame that arrives first (time, then send order), or null when none is in flight. */
+    private Slot first() {
+        Slot f = fifoSize > 0 ? fifo[fifoHead] : null;
+        if (heapSize == 0) return f;
+        return f == null || before(heap[0], f) ? heap[0] : f;
+    }
+
+    /** Removes {@code s}, the frame {@link #first()} returned. */
+    private void removeFirst(Slot s) {
+        if (fifoSize > 0 && s == fifo[fifoHead]) {
+            fifo[fifoHead] = null;
+            fifoHead = (fifoHead + 1) & (fifo.length - 1);
+            fifoSize--;
+        } else {
+            heapPop();
+        }
     }
 
     private static boolean before(Slot a, Slot b) {
@@ -297,7 +341,7 @@ final class Direction {
         m.put(prefix + "corrupted", corrupted);
         m.put(prefix + "overlimit", overlimit);
         m.put(prefix + "no_peer", noPeer);
-        m.put(prefix + "in_flight", (long) heapSize);
+        m.put(prefix + "in_flight", (long) inFlight());
     }
 
     Map<String, Long> stats() {

@@ -261,6 +261,7 @@ class WireTest {
         int inversions = 0;
         for (int i = 1; i < ids.size(); i++) if (ids.get(i) < ids.get(i - 1)) inversions++;
         assertEquals(488, inversions, "a 2 ms jitter window reorders frames 8 µs apart");
+        for (int i = 1; i < ids.size(); i++) assertTrue(h2.times.get(i) >= h2.times.get(i - 1), "delivered in arrival-time order");
     }
 
     @Test

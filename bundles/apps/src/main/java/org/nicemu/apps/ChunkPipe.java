@@ -1,0 +1,175 @@
+package org.nicemu.apps;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Hands byte chunks, in order, to a {@link Consumer} that runs on a pool thread instead of the
+ * emulation's loop thread: hashing (SHA-256) and checking a flow's bytes costs about as much as
+ * emulating them, and nothing in the emulation waits for the result. The owner takes a chunk
+ * ({@link #chunk}), fills it, {@link #submit}s it (or copies bytes in with {@link #append}), and
+ * calls {@link #await} before it reads what the consumer computed. The consumer sees the same
+ * bytes in the same order whatever the thread timing, so results stay deterministic. A pipe has
+ * at most {@link #BUDGET} bytes of chunks (at least two), allocated when needed; when all of them
+ * wait for the consumer, {@link #chunk} runs the consumer on the owner's thread (or waits while the
+ * pool thread is at it). Owner methods are called by one thread at a time (the loop).
+ */
+final class ChunkPipe {
+    /** What is done with each chunk, on the pool thread, in submission order. */
+    interface Consumer {
+        void accept(byte[] b, int len);
+    }
+
+    /** Bytes of chunks per pipe at most: enough for the consumer to run behind without stalling the loop. */
+    static final int BUDGET = 1 << 20;
+
+    private static final class Chunk {
+        final byte[] b;
+        int len;
+
+        Chunk(int size) {
+            b = new byte[size];
+        }
+    }
+
+    private final Consumer consumer;
+    private final int chunkSize;
+    private final Executor executor;
+    private final ConcurrentLinkedQueue<Chunk> submitted = new ConcurrentLinkedQueue<>();
+    private final int maxChunks;
+    private final ArrayBlockingQueue<Chunk> free;
+    private final AtomicBoolean draining = new AtomicBoolean();
+    /** Held by whichever thread runs the consumer, so chunks are consumed one at a time, in order. */
+    private final ReentrantLock consuming = new ReentrantLock();
+    private volatile Throwable failure;
+    /** Owner state: chunks allocated, the one being filled (null: none) and its fill for append(). */
+    private int allocated;
+    private Chunk current;
+    private int fill;
+
+    ChunkPipe(int chunkSize, Consumer consumer) {
+        this(chunkSize, consumer, ForkJoinPool.commonPool());
+    }
+
+    ChunkPipe(int chunkSize, Consumer consumer, Executor executor) {
+        if (chunkSize < 1) throw new IllegalArgumentException("chunk size must be >= 1, got " + chunkSize);
+        this.chunkSize = chunkSize;
+        this.maxChunks = Math.max(2, BUDGET / chunkSize);
+        this.free = new ArrayBlockingQueue<>(maxChunks);
+        this.consumer = consumer;
+        this.executor = executor;
+    }
+
+    /** The chunk being filled: a free one is taken, or a new one allocated within the budget (see {@link #takeFree}). */
+    byte[] chunk() {
+        if (current == null) {
+            Chunk c = free.poll();
+            if (c == null) c = allocated < maxChunks ? allocate() : takeFree();
+            current = c;
+            fill = 0;
+        }
+        return current.b;
+    }
+
+    /** Hands {@code chunk()[0, len)} to the consumer; the next {@link #chunk} is another array. */
+    void submit(int len) {
+        Chunk c = current;
+        if (c == null) throw new IllegalStateException("no chunk taken");
+        if (len < 0 || len > chunkSize) throw new IndexOutOfBoundsException("len " + len + " of " + chunkSize);
+        current = null;
+        c.len = len;
+        submitted.add(c);
+        if (draining.compareAndSet(false, true)) executor.execute(this::drain);
+    }
+
+    /** Copies {@code b[off, off+n)} into chunks, submitting each one that is full. */
+    void append(byte[] b, int off, int n) {
+        while (n > 0) {
+            byte[] c = chunk();
+            int k = Math.min(n, chunkSize - fill);
+            System.arraycopy(b, off, c, fill, k);
+            fill += k;
+            off += k;
+            n -= k;
+            if (fill == chunkSize) submit(fill);
+        }
+    }
+
+    /**
+     * Submits what {@link #append} left in a partly filled chunk and makes sure the consumer has
+     * had every submitted chunk (running it here for those the pool thread has not taken yet);
+     * then the consumer's results can be read. Rethrows the consumer's failure.
+     */
+    void await() {
+        if (current != null && fill > 0) submit(fill);
+        consuming.lock(); // the pool thread is done with what it took
+        try {
+            consumeSubmitted();
+        } finally {
+            consuming.unlock();
+        }
+        Throwable t = failure;
+        if (t != null) throw new IllegalStateException("stream consumer failed", t);
+    }
+
+    private Chunk allocate() {
+        allocated++;
+        return new Chunk(chunkSize);
+    }
+
+    /**
+     * A chunk the consumer is done with. When none is free and the pool thread has not started on
+     * the submitted ones (it is busy elsewhere), the owner consumes them itself rather than wait.
+     */
+    private Chunk takeFree() {
+        Chunk c = free.poll();
+        if (c != null) return c;
+        if (consuming.tryLock()) {
+            try {
+                consumeSubmitted();
+            } finally {
+                consuming.unlock();
+            }
+            c = free.poll();
+            if (c != null) return c;
+        }
+        try {
+            return free.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the stream consumer", e);
+        }
+    }
+
+    /** Pool thread: consumes submitted chunks until none is left, then gives way. */
+    private void drain() {
+        do {
+            consuming.lock();
+            try {
+                consumeSubmitted();
+            } finally {
+                consuming.unlock();
+            }
+            draining.set(false);
+        } while (!submitted.isEmpty() && draining.compareAndSet(false, true));
+    }
+
+    /** Consumes the submitted chunks in order and frees them; {@link #consuming} is held. */
+    private void consumeSubmitted() {
+        Chunk c;
+        while ((c = submitted.poll()) != null) {
+            if (failure == null) {
+                try {
+                    consumer.accept(c.b, c.len);
+                } catch (Throwable t) {
+                    failure = t;
+                }
+            }
+            free.add(c);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package org.nicemu.apps;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayOutputStream;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.LockSupport;
+
+import org.junit.jupiter.api.Test;
+
+/** The pipe that runs hashing and checking off the loop thread: order, completeness, failures. */
+class ChunkPipeTest {
+    private static byte[] input(int n) {
+        byte[] b = new byte[n];
+        new SeededStream(3).fill(b, 0, n);
+        return b;
+    }
+
+    /** Appends {@code in} in random pieces and returns what the consumer saw, in its order. */
+    private static byte[] pass(byte[] in, int chunk, java.util.concurrent.Executor executor, boolean slow) {
+        ByteArrayOutputStream seen = new ByteArrayOutputStream();
+        SplittableRandom r = new SplittableRandom(4);
+        ChunkPipe pipe = new ChunkPipe(chunk, (b, n) -> {
+            if (slow) LockSupport.parkNanos(20_000);
+            seen.write(b, 0, n);
+        }, executor);
+        int off = 0;
+        while (off < in.length) {
+            int n = Math.min(in.length - off, r.nextInt(1, 3 * chunk));
+            pipe.append(in, off, n);
+            off += n;
+        }
+        pipe.await();
+        return seen.toByteArray();
+    }
+
+    @Test
+    void theConsumerGetsEveryByteInOrderOnAPoolThread() {
+        byte[] in = input(3_000_000);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            assertArrayEquals(in, pass(in, 4096, pool, false));
+            assertArrayEquals(in, pass(in, 4096, pool, true), "a consumer that lags behind");
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void theOwnerConsumesItselfWhenThePoolNeverRuns() {
+        byte[] in = input(500_000);
+        assertArrayEquals(in, pass(in, 1000, task -> { }, false));
+    }
+
+    @Test
+    void aConsumerFailureIsRethrownByAwait() {
+        ChunkPipe pipe = new ChunkPipe(16, (b, n) -> {
+            throw new IllegalArgumentException("boom");
+        }, Runnable::run);
+        pipe.append(new byte[40], 0, 40);
+        IllegalStateException e = assertThrows(IllegalStateException.class, pipe::await);
+        assertEquals("boom", e.getCause().getMessage());
+    }
+
+    @Test
+    void theWritersHashCoversExactlyWhatTheSocketTookAtAnyMoment() throws Exception {
+        StreamWriter w = new StreamWriter(7, 1000);
+        LimitedSendSocket sock = new LimitedSendSocket(333);
+        long sent = 0;
+        while (sent < 10_000) {
+            int r = w.send(sock, 10_000 - sent, x -> { });
+            w.sent(r);
+            sent += r;
+            assertEquals(AppsContract.sha(7, sent), w.sha256(), "after " + sent + " bytes (mid-chunk too)");
+        }
+    }
+
+    /** A socket whose send() takes at most {@code max} bytes. */
+    private static final class LimitedSendSocket extends NullSocket {
+        private final int max;
+
+        LimitedSendSocket(int max) {
+            this.max = max;
+        }
+
+        @Override
+        public int send(byte[] buf, int off, int len, int flags, java.util.function.IntConsumer done) {
+            return Math.min(len, max);
+        }
+    }
+
+    /** A socket that does nothing. */
+    private static class NullSocket implements org.nicemu.api.sock.Socket {
+        @Override public int send(byte[] buf, int off, int len, int flags, java.util.function.IntConsumer done) { return 0; }
+        @Override public org.nicemu.api.sock.Sock sk() { return null; }
+        @Override public org.nicemu.api.exec.EmuTask task() { return null; }
+        @Override public void setNonBlocking(boolean nb) { }
+        @Override public boolean nonBlocking() { return false; }
+        @Override public int bind(int addr, int port) { return 0; }
+        @Override public int listen(int backlog) { return 0; }
+        @Override public int connect(int daddr, int dport, java.util.function.IntConsumer done) { return 0; }
+        @Override public int accept(org.nicemu.api.exec.EmuTask task, AcceptDone done) { return 0; }
+        @Override public int recv(byte[] buf, int off, int len, int flags, java.util.function.IntConsumer done) { return 0; }
+        @Override public int shutdown(int how) { return 0; }
+        @Override public void close() { }
+        @Override public int setsockopt(int level, int name, long value) { return 0; }
+        @Override public int setsockopt(int level, int name, String value) { return 0; }
+        @Override public long getsockopt(int level, int name) { return 0; }
+        @Override public String getsockoptString(int level, int name) { return null; }
+        @Override public org.nicemu.api.sock.TcpInfo info() { return null; }
+    }
+}
