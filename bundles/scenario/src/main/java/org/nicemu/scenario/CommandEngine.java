@@ -38,6 +38,7 @@ import org.nicemu.scenario.CommandSyntax.Driver;
 import org.nicemu.scenario.CommandSyntax.Ethtool;
 import org.nicemu.scenario.CommandSyntax.Help;
 import org.nicemu.scenario.CommandSyntax.IpSet;
+import org.nicemu.scenario.CommandSyntax.IpSetPort;
 import org.nicemu.scenario.CommandSyntax.IpShow;
 import org.nicemu.scenario.CommandSyntax.MptcpScheduler;
 import org.nicemu.scenario.CommandSyntax.Pause;
@@ -98,6 +99,7 @@ final class CommandEngine {
         if (cmd instanceof Run) return run(emu, ((Run) cmd).nanos());
         if (cmd instanceof Pause) return pause(emu);
         if (cmd instanceof Capture) return capture(emu, hostName, (Capture) cmd, null);
+        if (cmd instanceof IpSetPort) return setPort(emu, hostName, (IpSetPort) cmd);
         return onLoop(emu, () -> {
             Host host = host(emu, hostName);
             if (cmd instanceof Tc) return tc(host, ((Tc) cmd).tc());
@@ -279,7 +281,9 @@ final class CommandEngine {
         switch (c.mode()) {
             case 'S':
                 sb.append("NIC statistics:\n");
-                for (Map.Entry<String, Long> e : d.ethtoolStats().entrySet()) {
+                Map<String, Long> all = new LinkedHashMap<>(d.ethtoolStats());
+                portStats(d, all);
+                for (Map.Entry<String, Long> e : all.entrySet()) {
                     sb.append("     ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
                 }
                 break;
@@ -468,6 +472,7 @@ final class CommandEngine {
     /** Forgets the generators of {@code emu} (it is being closed). */
     void forget(Emulation emu) {
         generators.remove(emu);
+        setPorts.remove(emu);
     }
 
     // ---------------------------------------------------------------- capture
@@ -511,6 +516,80 @@ final class CommandEngine {
             throw e;
         }
         return c.dev() + ": capturing to " + port.describe() + "\n";
+    }
+
+    // ---------------------------------------------------------------- ip link set DEV port
+
+    /** The ports {@code ip link set DEV port} attached, by emulation and "host/dev". */
+    private final Map<Emulation, Map<String, NicPort>> setPorts = new ConcurrentHashMap<>();
+
+    /**
+     * {@code ip link set DEV port live IFNAME ...}: opens a port of that kind (off the loop: it opens
+     * the interface) and attaches it to the device, replacing one set before; {@code port none}
+     * detaches and closes it. Refused with one message when the port refuses the emulation (a live
+     * port in virtual time).
+     */
+    String setPort(Emulation emu, String hostName, IpSetPort c) {
+        String key = onLoop(emu, () -> {
+            Host h = host(emu, hostName);
+            device(h, c.dev());
+            return h.name() + "/" + c.dev();
+        });
+        Map<String, NicPort> mine = setPorts.computeIfAbsent(emu, e -> new ConcurrentHashMap<>());
+        if (c.kind() == null) {
+            NicPort old = mine.remove(key);
+            if (old == null) return c.dev() + ": no port set with 'ip link set " + c.dev() + " port' to remove\n";
+            detach(emu, hostName, c.dev(), old);
+            return c.dev() + ": port " + old.describe() + " removed\n";
+        }
+        NicPortFactory f = ports.get(c.kind());
+        if (f == null) {
+            throw new IllegalArgumentException("port kind '" + c.kind() + "' is not available (bundle org.nicemu.port." + c.kind()
+                    + " is not active); available: " + (ports.kinds().isEmpty() ? "(none)" : String.join(", ", ports.kinds())));
+        }
+        if (c.kind().equals("live") && emu.loop().clock().isVirtual()) {
+            throw new IllegalArgumentException("live ports need real time: set \"virtualTime\": false");
+        }
+        int queues = onLoop(emu, () -> device(host(emu, hostName), c.dev()).nic().config().numTxQueues());
+        NicPort port = f.open(c.dev(), queues, c.params()); // opens the interface: off the loop
+        try {
+            onLoop(emu, () -> {
+                device(host(emu, hostName), c.dev()).attachPort(port);
+                return null;
+            });
+        } catch (IllegalStateException e) {
+            port.close();
+            throw new IllegalArgumentException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            port.close();
+            throw e;
+        }
+        NicPort old = mine.put(key, port);
+        if (old != null) detach(emu, hostName, c.dev(), old);
+        return c.dev() + ": " + port.describe() + "\n";
+    }
+
+    private static void detach(Emulation emu, String hostName, String dev, NicPort p) {
+        try {
+            onLoop(emu, () -> device(host(emu, hostName), dev).detachPort(p));
+        } finally {
+            p.close();
+        }
+    }
+
+    /**
+     * A port's counters in {@code ethtool -S} style: {@code <kind>_<counter>}, the kind being the
+     * first word of its {@link NicPort#describe()} (e.g. {@code live_rx_frames}, {@code wire_tx_lost}).
+     */
+    static void portStats(Device d, Map<String, Long> into) {
+        for (NicPort p : d.ports()) {
+            Map<String, Long> s = p.stats();
+            if (s.isEmpty()) continue;
+            String desc = p.describe();
+            int sp = desc.indexOf(' ');
+            String kind = sp > 0 ? desc.substring(0, sp) : "port";
+            for (Map.Entry<String, Long> e : s.entrySet()) into.putIfAbsent(kind + "_" + e.getKey(), e.getValue());
+        }
     }
 
     // ---------------------------------------------------------------- counters

@@ -16,7 +16,8 @@ public final class CommandSyntax {
     public static final List<String> COMMANDS = List.of("tc", "ip", "ethtool", "sysctl", "driver", "pktgen", "capture",
             "counters", "ss", "mptcp", "run", "pause", "help");
 
-    static final String IP_USAGE = "ip [-s] link [show] [dev DEV] | ip link set [dev] DEV (up|down|carrier on|off|txqueuelen N)";
+    static final String IP_USAGE = "ip [-s] link [show] [dev DEV] | ip link set [dev] DEV (up|down|carrier on|off|txqueuelen N)"
+            + " | ip link set [dev] DEV port live IFNAME [KEY VALUE...] | ip link set [dev] DEV port none";
     static final String ETHTOOL_USAGE = "ethtool (-S|-k|-i|-g|-l) DEV | ethtool DEV";
     static final String SYSCTL_USAGE = "sysctl [-a] | sysctl KEY... | sysctl -w KEY=VALUE...";
     static final String DRIVER_USAGE = "driver | driver DEV | driver DEV KIND [KEY VALUE...] | driver DEV set KEY VALUE...";
@@ -30,7 +31,7 @@ public final class CommandSyntax {
     }
 
     /** A parsed command. */
-    public sealed interface Cmd permits Tc, IpShow, IpSet, Ethtool, Sysctl, Driver, Pktgen, Capture, Counters, Ss, MptcpScheduler, Run, Pause, Help {
+    public sealed interface Cmd permits Tc, IpShow, IpSet, IpSetPort, Ethtool, Sysctl, Driver, Pktgen, Capture, Counters, Ss, MptcpScheduler, Run, Pause, Help {
         /** The device the command names, or null. */
         default String dev() {
             return null;
@@ -51,6 +52,13 @@ public final class CommandSyntax {
      * "carrier" or "txqueuelen" (then {@code value} holds N).
      */
     public record IpSet(String dev, String what, boolean on, int value) implements Cmd { }
+
+    /**
+     * {@code ip link set [dev] DEV port live IFNAME [KEY VALUE...]} (nicemu): puts the device's NIC on
+     * the real interface IFNAME (docs/port-live.md); {@code params} has {@code ifname} and the other
+     * port parameters. {@code ip link set DEV port none}: {@code kind} null, detaches it again.
+     */
+    public record IpSetPort(String dev, String kind, Map<String, String> params) implements Cmd { }
 
     /** {@code ethtool -S DEV} ({@code mode} 'S', 'k', 'i', 'g', 'l', or ' ' for plain). */
     public record Ethtool(char mode, String dev) implements Cmd { }
@@ -244,6 +252,10 @@ public final class CommandSyntax {
                         }
                         if (value < 0) throw new IllegalArgumentException("ip link set: txqueuelen needs a number of packets >= 0, got '" + v + "'");
                         what = "txqueuelen";
+                    } else if (w.equals("port")) {
+                        if (what != null) throw new IllegalArgumentException(one);
+                        if (dev == null) throw new IllegalArgumentException("ip link set: give the device before 'port'; usage: ip link set DEV port live IFNAME | ip link set DEV port none");
+                        return portChange(dev, a.subList(i, a.size()));
                     } else if (w.equals("carrier")) {
                         if (what != null) throw new IllegalArgumentException(one);
                         if (i >= a.size() || !(a.get(i).equals("on") || a.get(i).equals("off"))) {
@@ -264,6 +276,30 @@ public final class CommandSyntax {
             default:
                 throw new IllegalArgumentException("ip link: unknown verb '" + verb + "'; accepted: show, set; usage: " + IP_USAGE);
         }
+    }
+
+    static final String PORT_USAGE = "ip link set DEV port live IFNAME [rxBacklog N] [bufferBytes N] [pollMillis N] | ip link set DEV port none";
+
+    /** The words after {@code ip link set DEV port}. */
+    private static Cmd portChange(String dev, List<String> w) {
+        if (w.isEmpty()) throw new IllegalArgumentException("ip link set: 'port' needs a kind: live IFNAME or none; usage: " + PORT_USAGE);
+        String kind = w.get(0);
+        if (kind.equals("none")) {
+            if (w.size() > 1) throw new IllegalArgumentException("ip link set: 'port none' takes nothing more, got '" + String.join(" ", w.subList(1, w.size())) + "'");
+            return new IpSetPort(dev, null, Map.of());
+        }
+        if (!kind.equals("live")) {
+            throw new IllegalArgumentException("ip link set: unknown port kind '" + kind + "'; accepted: live, none (capture files: capture DEV KIND ...); usage: " + PORT_USAGE);
+        }
+        if (w.size() < 2 || w.get(1).contains("=")) {
+            throw new IllegalArgumentException("ip link set: 'port live' needs the interface name, e.g. ip link set eth0 port live veth-emu0");
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("ifname", w.get(1));
+        Map<String, String> more = keyValues(w.subList(2, w.size()), "ip link set port live", PORT_USAGE);
+        if (more.containsKey("ifname")) throw new IllegalArgumentException("ip link set port live: parameter 'ifname' given twice");
+        params.putAll(more);
+        return new IpSetPort(dev, kind, params);
     }
 
     private static Cmd ss(List<String> a) {

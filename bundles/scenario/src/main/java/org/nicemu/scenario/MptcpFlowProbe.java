@@ -23,6 +23,10 @@ import org.nicemu.api.sock.SockConst;
  * {@link MptcpInfo} when its application is done (the sockets are closed by then, but the
  * connection object still answers; its subflows are those not yet closed). Loop thread only.
  *
+ * <p>A one-ended flow (its peer outside the emulation, docs/port-live.md) has only one host:
+ * {@code from} is null for a {@code sink} flow (the server's connection is the first one accepted on
+ * the flow's port), {@code to} is null for a bulk flow to an external address.
+ *
  * <p>Polling only reads the transports' state, so it does not change what the emulation does: the
  * same scenario and seed give the same pcaps and the same summary.
  */
@@ -42,7 +46,7 @@ final class MptcpFlowProbe {
 
     private boolean clientDone;
 
-    /** @param serverDone true once the server's connection is done */
+    /** @param from the client's host (null: outside), {@code to} the server's (null: outside); {@code serverDone} true once the server's connection is done */
     MptcpFlowProbe(Scenario.FlowDef def, Host from, Host to, BooleanSupplier serverDone) {
         this.def = def;
         this.from = from;
@@ -52,16 +56,20 @@ final class MptcpFlowProbe {
 
     /** Starts polling now (the server's listener appears once its task has run). */
     void start() {
-        timer = from.loop().newTimer("scenario mptcp probe " + def.name(), this::poll);
-        timer.arm(from.loop().now());
+        timer = any().loop().newTimer("scenario mptcp probe " + def.name(), this::poll);
+        timer.arm(any().loop().now());
+    }
+
+    private Host any() {
+        return from != null ? from : to;
     }
 
     private static Proto mptcp(Host h) {
-        return h.proto(SockConst.IPPROTO_MPTCP);
+        return h == null ? null : h.proto(SockConst.IPPROTO_MPTCP);
     }
 
     private void poll() {
-        long now = from.loop().now();
+        long now = any().loop().now();
         if (clientDone) { // waiting for the server's connection to end
             if (serverInfo == null && serverDone.getAsBoolean()) serverInfo = info(to, server);
             if (serverInfo == null && server != null && !serverDone.getAsBoolean()) timer.arm(now + POLL_NANOS);
@@ -82,9 +90,9 @@ final class MptcpFlowProbe {
                 }
             }
         }
-        if (client == null && now >= def.startNanos()) client = findClient();
-        if (client != null && server == null) server = findServer();
-        if (listener != null && client != null && server != null) return;
+        if (from != null && client == null && now >= def.startNanos()) client = findClient();
+        if (to != null && server == null && (client != null || from == null)) server = findServer();
+        if ((to == null || listener != null && server != null) && (from == null || client != null)) return;
         long next = now + POLL_NANOS;
         if (listener != null && client == null && next < def.startNanos()) next = def.startNanos();
         timer.arm(next);
@@ -100,12 +108,12 @@ final class MptcpFlowProbe {
         return null;
     }
 
-    /** The server's connection: on {@code to}, from port {@code port} to the client's port. */
+    /** The server's connection: on {@code to}, from port {@code port} to the client's port (any port for a peer outside). */
     private Sock findServer() {
         Proto p = mptcp(to);
         if (p == null) return null;
         for (Sock sk : p.sockets()) {
-            if (sk.skState != SockConst.TCP_LISTEN && sk.sport == def.port() && sk.dport == client.sport) return sk;
+            if (sk.skState != SockConst.TCP_LISTEN && sk.sport == def.port() && (client == null || sk.dport == client.sport)) return sk;
         }
         return null;
     }
@@ -127,8 +135,9 @@ final class MptcpFlowProbe {
     void clientDone() {
         clientDone = true;
         if (client == null) client = findClient();
-        if (client != null && server == null) server = findServer();
+        if (client != null && server == null && to != null) server = findServer();
         clientInfo = info(from, client);
+        if (to == null) return;
         if (serverDone.getAsBoolean()) {
             serverInfo = info(to, server);
         } else if (server != null) {
@@ -151,6 +160,7 @@ final class MptcpFlowProbe {
         MptcpInfo s = serverInfo != null ? serverInfo : info(to, server);
         m.put("client", c == null ? null : side(from.name(), c));
         m.put("server", s == null ? null : side(to.name(), s));
+        if (from == null || to == null) m.put("peer", "external");
         if (listenerError != null) m.put("error", listenerError);
         return m;
     }

@@ -31,7 +31,27 @@ public record Scenario(String name, long seed, boolean virtualTime, long duratio
      */
     public record DeviceDef(String path, String name, NicConfig nic, List<String> offloads, String driver,
             Map<String, String> driverParams, int[] xps, String qdisc, TcRequest qdiscReq, List<CaptureDef> captures,
-            List<String> addresses) {
+            List<String> addresses, PortDef port) {
+        /** A device without a {@code port}. */
+        public DeviceDef(String path, String name, NicConfig nic, List<String> offloads, String driver,
+                Map<String, String> driverParams, int[] xps, String qdisc, TcRequest qdiscReq, List<CaptureDef> captures,
+                List<String> addresses) {
+            this(path, name, nic, offloads, driver, driverParams, xps, qdisc, qdiscReq, captures, addresses, null);
+        }
+    }
+
+    /**
+     * The device's {@code port} (docs/scenario.md): {@code kind} (only {@code live} so far: the NIC on
+     * a real interface, docs/port-live.md) and the port's parameters ({@code ifname}, ...), passed
+     * to the port factory as strings.
+     */
+    public record PortDef(String path, String kind, Map<String, String> params) {
+    }
+
+    /** True when a device has a live port (the emulation then runs in real time). */
+    public boolean hasLivePorts() {
+        for (HostDef h : hosts) for (DeviceDef d : h.devices()) if (d.port() != null && d.port().kind().equals("live")) return true;
+        return false;
     }
 
     /**
@@ -57,7 +77,9 @@ public record Scenario(String name, long seed, boolean virtualTime, long duratio
     /**
      * One application flow (docs/scenario.md, "Flows"): {@code kind} "bulk" (a bulk sender on
      * {@code from}, a sink on {@code to}) or "request-response" (a client on {@code from}, an
-     * echo-style responder on {@code to}). {@code dst}: the address the client connects to (int
+     * echo-style responder on {@code to}), or "sink" (only a server on {@code to}, listening on
+     * {@code port} for peers outside the emulation; {@code from} is null). A bulk flow whose
+     * {@code to} is null sends to {@code dst:port} outside the emulation (a live port's peer). {@code dst}: the address the client connects to (int
      * bits), {@code port}; {@code bytes} for bulk; {@code requestBytes}, {@code responseBytes},
      * {@code transactions} for request-response; null options are left at the stack's default.
      * {@code protocol}: "tcp" or "mptcp" (both ends); {@code scheduler}: the MPTCP scheduler of the
@@ -69,6 +91,11 @@ public record Scenario(String name, long seed, boolean virtualTime, long duratio
         /** True for an MPTCP flow. */
         public boolean mptcp() {
             return "mptcp".equals(protocol);
+        }
+
+        /** True when one end is outside the emulation (a sink flow, or a bulk flow to an external address). */
+        public boolean external() {
+            return from == null || to == null;
         }
     }
 

@@ -80,8 +80,9 @@ final class ScenarioEngine {
             this(def, client, server, null);
         }
 
+        /** Both applications are done; a one-ended flow (external peer) has only one of them. */
         boolean done() {
-            return client.done() && serverDone(server, def.mptcp());
+            return (client == null || client.done()) && (server == null || serverDone(server, def.mptcp()));
         }
     }
 
@@ -165,6 +166,10 @@ final class ScenarioEngine {
                     if (c.snaplen() != null) params.put("snaplen", c.snaplen().toString());
                     at(c.path(), () -> commands.capture(emu, hd.name(), new CommandSyntax.Capture(dd.name(), c.kind(), params), outDir));
                 }
+                if (dd.port() != null) {
+                    Scenario.PortDef pd = dd.port();
+                    at(pd.path(), () -> commands.setPort(emu, hd.name(), new CommandSyntax.IpSetPort(dd.name(), pd.kind(), pd.params())));
+                }
             }
         }
         for (Scenario.WireDef w : sc.wires()) wire(emu, w);
@@ -208,43 +213,48 @@ final class ScenarioEngine {
     private FlowRun flow(Emulation emu, Scenario.FlowDef f, PrintStream log) {
         SocketLayer layer = sockets.get();
         if (layer == null) throw new IllegalArgumentException(NO_SOCKET_LAYER);
-        Host from = emu.host(f.from()), to = emu.host(f.to());
+        Host from = f.from() == null ? null : emu.host(f.from()), to = f.to() == null ? null : emu.host(f.to());
         if (f.mptcp()) {
-            for (Host h : List.of(from, to)) {
-                if (h.proto(org.nicemu.api.sock.SockConst.IPPROTO_MPTCP) == null) {
+            for (Host h : new Host[] {from, to}) {
+                if (h != null && h.proto(org.nicemu.api.sock.SockConst.IPPROTO_MPTCP) == null) {
                     throw new IllegalArgumentException("protocol mptcp: host " + h.name() + " has no MPTCP transport (bundle org.nicemu.mptcp is not active)");
                 }
             }
         }
         TcpOptions opts = new TcpOptions(f.cc(), f.noDelay(), f.sndbuf(), f.mss(), f.scheduler());
         // an MPTCP server keeps its listener: closing it after the first accept would refuse the MP_JOINs of the other subflows
-        Sink server = new Sink(layer, to, f.name() + "-server", f.serverCpu(), 0, f.port()).maxConnections(f.mptcp() ? 0 : 1).kind(f.kind());
-        SocketApp client;
+        Sink server = to == null ? null
+                : new Sink(layer, to, f.name() + "-server", f.serverCpu(), 0, f.port()).maxConnections(f.mptcp() ? 0 : 1).kind(f.kind());
+        SocketApp client = null;
         if (f.kind().equals("bulk")) {
-            server.verify(f.seed());
+            if (server != null) server.verify(f.seed());
             client = new BulkSender(layer, from, f.name(), f.cpu(), f.dst(), f.port(), f.bytes(), f.seed()).chunk(f.chunk()).options(opts);
-        } else {
+        } else if (f.kind().equals("request-response")) {
             server.respond(f.requestBytes(), f.responseBytes(), ~f.seed());
             client = new RequestResponse(layer, from, f.name(), f.cpu(), f.dst(), f.port(), f.requestBytes(), f.responseBytes(),
                     f.transactions(), f.seed(), ~f.seed()).options(opts);
-        }
+        } // sink: the server only; its peer is outside the emulation (docs/port-live.md)
         MptcpFlowProbe probe = null;
         if (f.mptcp()) {
-            client.protocol(org.nicemu.api.sock.SockConst.IPPROTO_MPTCP);
-            server.protocol(org.nicemu.api.sock.SockConst.IPPROTO_MPTCP);
-            probe = new MptcpFlowProbe(f, from, to, () -> serverDone(server, true));
+            if (client != null) client.protocol(org.nicemu.api.sock.SockConst.IPPROTO_MPTCP);
+            if (server != null) server.protocol(org.nicemu.api.sock.SockConst.IPPROTO_MPTCP);
+            Sink srv = server;
+            probe = new MptcpFlowProbe(f, from, to, () -> srv != null && serverDone(srv, true));
         }
         MptcpFlowProbe p = probe;
-        client.onDone(() -> {
-            if (p != null) p.clientDone();
+        SocketApp cl = client;
+        Runnable done = () -> {
+            if (p != null && cl != null) p.clientDone();
             if (log != null) {
-                log.println("nicemu: " + Units.formatTime(emu.loop().now()) + " flow " + f.name() + " "
-                        + (client.error() == null ? "done" : "FAILED: " + client.error()));
+                String err = cl != null ? cl.error() : server.error();
+                log.println("nicemu: " + Units.formatTime(emu.loop().now()) + " flow " + f.name() + " " + (err == null ? "done" : "FAILED: " + err));
             }
-        });
-        server.start();
+        };
+        if (client != null) client.onDone(done);
+        else server.onDone(done);
+        if (server != null) server.start();
         if (probe != null) probe.start();
-        emu.loop().newTimer("scenario flow " + f.name(), client::start).arm(f.startNanos());
+        if (client != null) emu.loop().newTimer("scenario flow " + f.name(), client::start).arm(f.startNanos());
         return new FlowRun(f, client, server, probe);
     }
 
@@ -342,6 +352,10 @@ final class ScenarioEngine {
                         return c.path() + ".kind: unknown port kind '" + c.kind() + "'; available: " + list(commands.ports().kinds());
                     }
                 }
+                if (d.port() != null && commands.ports().get(d.port().kind()) == null) {
+                    return d.port().path() + ".kind: port kind '" + d.port().kind() + "' is not available (bundle org.nicemu.port." + d.port().kind()
+                            + " is not active); available: " + list(commands.ports().kinds());
+                }
             }
         }
         if (!sc.wires().isEmpty() && commands.ports().get("wire") == null) {
@@ -395,6 +409,7 @@ final class ScenarioEngine {
         Map<String, Object> summary;
         List<String> flowProblems;
         boolean drained = false;
+        boolean live = sc.hasLivePorts();
         try {
             long dur = sc.durationNanos();
             // check for the end every 1% of the duration, every 0.1% once generators and actions are done
@@ -413,7 +428,8 @@ final class ScenarioEngine {
                         drained = true;
                         break;
                     }
-                    long left = CommandEngine.onLoop(emu, () -> allDone(l) ? queued(emu) : -1L);
+                    // with a live port the peer outside may send at any time: stop early only when flows were given and are done
+                    long left = live && sc.flows().isEmpty() ? -1L : CommandEngine.onLoop(emu, () -> allDone(l) ? queued(emu) : -1L);
                     tail = left >= 0;
                     if (left == 0) {
                         drained = true;
@@ -544,13 +560,23 @@ final class ScenarioEngine {
                 rx.put("droppedByReason", rxDrops(drops, txDrops));
                 dm.put("rx", rx);
                 Map<String, Long> nicStats = d.nic().ethtoolStats();
-                dm.put("ethtool", d.ethtoolStats());
+                Map<String, Long> eth = new LinkedHashMap<>(d.ethtoolStats());
+                CommandEngine.portStats(d, eth);
+                dm.put("ethtool", eth);
                 List<Object> qs = new ArrayList<>();
                 for (QdiscInfo q : d.qdiscs()) qs.add(qdisc(q));
                 dm.put("qdiscs", qs);
                 List<String> ports = new ArrayList<>();
-                for (NicPort p : d.ports()) ports.add(p.describe());
+                Map<String, Object> portStats = new LinkedHashMap<>();
+                for (NicPort p : d.ports()) {
+                    ports.add(p.describe());
+                    Map<String, Long> ps = p.stats();
+                    String desc = p.describe();
+                    int cut = desc.indexOf(" (");
+                    if (!ps.isEmpty()) portStats.put(cut > 0 ? desc.substring(0, cut) : desc, ps); // e.g. "live veth-emu0", "wire w1 end A"
+                }
                 dm.put("ports", ports);
+                if (!portStats.isEmpty()) dm.put("portStats", portStats);
                 devs.add(dm);
 
                 sent += nicStats.getOrDefault("tx_packets", 0L);
@@ -620,48 +646,62 @@ final class ScenarioEngine {
         return s;
     }
 
-    /** One flow in summary.json: what was asked, what each side saw, and whether the bytes match. Loop thread. */
+    /**
+     * One flow in summary.json: what was asked, what each side saw, and whether the bytes match. A
+     * one-ended flow (its peer outside the emulation: {@code sink}, or {@code bulk} to an external
+     * address) reports its own side only, with {@code peer} "external" and {@code byte_exact} null:
+     * compare its {@code sha256_sent} / {@code sha256_received} with the peer's. Loop thread.
+     */
     static Map<String, Object> flowSummary(FlowRun f) {
         Scenario.FlowDef d = f.def();
-        FlowResult c = f.client().results().get(0);
-        List<FlowResult> srv = f.server().results();
-        FlowResult s = srv.get(0);
+        FlowResult c = f.client() == null ? null : f.client().results().get(0);
+        FlowResult s = f.server() == null ? null : f.server().results().get(0);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", d.name());
         m.put("kind", d.kind());
         m.put("from", d.from());
         m.put("to", d.to());
-        m.put("dst", org.nicemu.api.wire.Ipv4Address.toString(d.dst()));
+        if (d.external()) m.put("peer", "external");
+        m.put("dst", c == null ? null : org.nicemu.api.wire.Ipv4Address.toString(d.dst()));
         m.put("port", d.port());
         m.put("cc", d.cc());
         m.put("protocol", d.protocol());
         if (d.mptcp()) m.put("scheduler", d.scheduler());
         m.put("start", d.start());
-        m.put("seed", d.seed());
+        m.put("seed", c == null ? null : d.seed());
         m.put("done", f.done());
-        String err = c.error() != null ? c.error() : s.error();
+        String err = c != null && c.error() != null ? c.error() : s == null ? null : s.error();
         m.put("error", err);
         if (d.kind().equals("bulk")) m.put("bytesRequested", d.bytes());
-        m.put("bytes", c.bytes());
-        m.put("bytesReceived", s.bytes());
-        m.put("sha256_sent", c.sha256());
-        m.put("sha256_received", s.sha256());
-        m.put("byte_exact", byteExact(f, c, s));
-        m.put("durationNanos", c.durationNs());
-        m.put("duration", c.durationNs() < 0 ? null : Units.formatTime(c.durationNs()));
-        m.put("goodputBps", c.goodputBps());
-        m.put("goodput", Units.formatRate(c.goodputBps()));
+        m.put("bytes", c != null ? c.bytes() : s.bytes());
+        m.put("bytesReceived", s == null ? null : s.bytes());
+        m.put("sha256_sent", c == null ? null : c.sha256());
+        m.put("sha256_received", s == null ? null : s.sha256());
+        m.put("byte_exact", d.external() ? null : byteExact(f, c, s));
+        FlowResult one = c != null ? c : s;
+        long dur = one.durationNs();
+        m.put("durationNanos", dur);
+        m.put("duration", dur < 0 ? null : Units.formatTime(dur));
+        long goodput = one.goodputBps();
+        m.put("goodputBps", goodput);
+        m.put("goodput", Units.formatRate(goodput));
         if (d.kind().equals("request-response")) {
             for (String k : List.of("transactions", "latencyMinUs", "latencyAvgUs", "latencyMaxUs")) m.put(k, c.extra().get(k));
         }
-        m.put("sender", c.toMap());
-        m.put("receiver", s.toMap());
+        m.put("sender", c == null ? null : c.toMap());
+        m.put("receiver", s == null ? null : s.toMap());
+        if (s != null && f.server().results().size() > 1) {
+            List<Object> conns = new ArrayList<>();
+            for (FlowResult r : f.server().results()) conns.add(r.toMap());
+            m.put("connections", conns);
+        }
         if (f.mptcp() != null) m.put("mptcp", f.mptcp().summary());
         return m;
     }
 
     /** Both sides finished without error and the receiver got exactly what the sender sent (both directions for request-response). */
     static boolean byteExact(FlowRun f, FlowResult c, FlowResult s) {
+        if (c == null || s == null) return false;
         if (!f.done() || c.error() != null || s.error() != null) return false;
         if (c.bytes() != s.bytes() || !c.sha256().equals(s.sha256())) return false;
         return !f.def().kind().equals("request-response") || c.extra().get("sha256Responses").equals(s.extra().get("sha256Responses"));
@@ -669,15 +709,17 @@ final class ScenarioEngine {
 
     /** Why a flow counts as failed, or null. Loop thread. */
     static String flowProblem(FlowRun f, String duration) {
-        FlowResult c = f.client().results().get(0);
-        FlowResult s = f.server().results().get(0);
+        FlowResult c = f.client() == null ? null : f.client().results().get(0);
+        FlowResult s = f.server() == null ? null : f.server().results().get(0);
         String n = "flow " + f.def().name();
-        if (c.error() != null) return n + " failed: " + c.error();
-        if (s.error() != null) return n + " failed on the server (" + f.def().to() + "): " + s.error();
+        if (c != null && c.error() != null) return n + " failed: " + c.error();
+        if (s != null && s.error() != null) return n + " failed on the server (" + f.def().to() + "): " + s.error();
         if (!f.done()) {
+            if (c == null) return n + " did not finish within the duration " + duration + " (received " + s.bytes() + " bytes from outside)";
             return n + " did not finish within the duration " + duration + " (sent " + c.bytes()
                     + (f.def().kind().equals("bulk") ? " of " + f.def().bytes() : "") + " bytes)";
         }
+        if (f.def().external()) return null; // no peer inside to compare with: the test compares sha256 with the external peer
         if (!byteExact(f, c, s)) return n + ": the bytes received differ from the bytes sent (sha256 " + c.sha256() + " sent, " + s.sha256() + " received)";
         return null;
     }

@@ -85,6 +85,15 @@ public final class ScenarioParser {
             hosts.add(hd);
         }
 
+        if (virtualTime) {
+            for (Scenario.HostDef h : hosts) {
+                for (Scenario.DeviceDef d : h.devices()) {
+                    if (d.port() != null && d.port().kind().equals("live")) {
+                        throw new IllegalArgumentException(d.port().path() + ": live ports need real time: set \"virtualTime\": false");
+                    }
+                }
+            }
+        }
         List<Scenario.WireDef> wires = wires(root.get("wires"), hosts);
 
         List<Scenario.GeneratorDef> gens = new ArrayList<>();
@@ -125,9 +134,10 @@ public final class ScenarioParser {
     }
 
     /** Flow kinds and the fields only one kind takes. */
-    static final List<String> FLOW_KINDS = List.of("bulk", "request-response");
+    static final List<String> FLOW_KINDS = List.of("bulk", "request-response", "sink");
     /** Flow transports: plain TCP (IPPROTO_TCP) or Multipath TCP (IPPROTO_MPTCP). */
     static final List<String> FLOW_PROTOCOLS = List.of("tcp", "mptcp");
+    private static final String IPV4 = "\\d{1,3}(\\.\\d{1,3}){3}";
 
     /** {@code flows[]}: TCP applications (docs/scenario.md, "Flows"). */
     private static List<Scenario.FlowDef> flows(N flowsN, List<Scenario.HostDef> hosts, long seed, long durationNanos, String duration) {
@@ -137,7 +147,7 @@ public final class ScenarioParser {
         List<N> nodes = flowsN.array(0);
         for (int i = 0; i < nodes.size(); i++) {
             N f = nodes.get(i);
-            f.object("name", "kind", "from", "to", "dst", "port", "bytes", "requestBytes", "responseBytes", "transactions", "cc",
+            f.object("name", "kind", "from", "to", "dst", "port", "bytes", "host", "listen", "requestBytes", "responseBytes", "transactions", "cc",
                     "nodelay", "sndbuf", "mss", "chunk", "cpu", "serverCpu", "start", "seed", "protocol", "scheduler");
             String name = f.get("name").string(null, NAME_PATTERN, "a flow name of 1-64 letters, digits, '_', '.', '-'");
             if (!names.add(name)) throw f.get("name").bad("duplicate flow name '" + name + "'");
@@ -145,14 +155,57 @@ public final class ScenarioParser {
             String kind = kindN.string(null, null, "one of " + String.join(", ", FLOW_KINDS));
             if (!FLOW_KINDS.contains(kind)) throw kindN.bad("unknown flow kind; accepted: " + String.join(", ", FLOW_KINDS));
             boolean bulk = kind.equals("bulk");
-            for (String only : bulk ? List.of("requestBytes", "responseBytes", "transactions") : List.of("bytes", "chunk")) {
-                if (!f.get(only).missing()) throw f.get(only).bad("is not accepted for kind " + kind, false);
+            boolean sink = kind.equals("sink");
+            List<String> notHere = bulk ? List.of("requestBytes", "responseBytes", "transactions", "host", "listen")
+                    : sink ? List.of("from", "to", "dst", "port", "bytes", "requestBytes", "responseBytes", "transactions", "chunk", "cpu", "start", "seed", "nodelay", "sndbuf", "mss")
+                    : List.of("bytes", "chunk", "host", "listen");
+            for (String only : notHere) {
+                if (!f.get(only).missing()) {
+                    String hint = sink && (only.equals("from") || only.equals("to")) ? "; a sink flow has one end: give \"host\" (the emulated server) and \"listen\" (its port)" : "";
+                    throw f.get(only).bad("is not accepted for kind " + kind + hint, false);
+                }
+            }
+            if (sink && !f.get("cc").missing()) {
+                throw f.get("cc").bad("is not accepted for kind sink: the listener takes the host's default; set the host's sysctl net.ipv4.tcp_congestion_control", false);
+            }
+            if (sink) {
+                Scenario.HostDef h = hostRef(f.get("host"), hosts);
+                N listenN = f.get("listen");
+                if (listenN.missing()) throw listenN.bad("is required for kind sink: the TCP port the server listens on, an integer 1..65535", false);
+                int listen = (int) listenN.longValue(0, 1, 65535);
+                String prev = listening.putIfAbsent(h.name() + ":" + listen, f.path);
+                if (prev != null) throw listenN.bad("host " + h.name() + " already listens on port " + listen + " for " + prev + "; give each flow its own port", false);
+                int serverCpu = (int) f.get("serverCpu").longValue(0, 0, h.cpus() - 1);
+                String[] ps = protocolAndScheduler(f);
+                int dst = 0;
+                out.add(new Scenario.FlowDef(f.path, name, kind, null, h.name(), dst, listen, 0, 0, 0, 0, null, null, null, null,
+                        65536, 0, serverCpu, 0, "0ms", 0, ps[0], ps[1]));
+                continue;
             }
             Scenario.HostDef from = hostRef(f.get("from"), hosts);
-            Scenario.HostDef to = hostRef(f.get("to"), hosts);
+            N toN = f.get("to");
+            Scenario.HostDef to;
+            Integer external = null;
+            String toText = toN.node != null && toN.node.isTextual() ? toN.node.textValue() : null;
+            boolean isHost = false;
+            for (Scenario.HostDef x : hosts) if (x.name().equals(toText)) isHost = true;
+            if (toText != null && !isHost && toText.matches(IPV4)) {
+                if (!bulk) throw toN.bad("an address outside the emulation is accepted for kind bulk only; give a host name", false);
+                try {
+                    external = Ipv4Address.parse(toText);
+                } catch (IllegalArgumentException e) {
+                    throw toN.bad("must be a host name or an IPv4 address such as \"198.18.100.2\"");
+                }
+                if (!f.get("dst").missing()) throw f.get("dst").bad("is not accepted when \"to\" is an address outside the emulation (it is the destination)", false);
+                to = null;
+            } else {
+                to = hostRef(toN, hosts);
+            }
             N dstN = f.get("dst");
             int dst;
-            if (dstN.missing()) {
+            if (external != null) {
+                dst = external;
+            } else if (dstN.missing()) {
                 String first = null;
                 for (Scenario.DeviceDef d : to.devices()) if (first == null && !d.addresses().isEmpty()) first = d.addresses().get(0);
                 if (first == null) throw dstN.bad("is required: host " + to.name() + " has no device addresses to default to; give an IPv4 address such as \"198.18.0.2\"", false);
@@ -160,16 +213,18 @@ public final class ScenarioParser {
             } else {
                 String a = dstN.string(null, null, "an IPv4 address such as \"198.18.0.2\"");
                 try {
-                    if (!a.matches("\\d{1,3}(\\.\\d{1,3}){3}")) throw new IllegalArgumentException();
+                    if (!a.matches(IPV4)) throw new IllegalArgumentException();
                     dst = Ipv4Address.parse(a);
                 } catch (IllegalArgumentException e) {
                     throw dstN.bad("must be an IPv4 address such as \"198.18.0.2\"");
                 }
             }
             int port = (int) f.get("port").longValue(5001, 1, 65535);
-            String key = to.name() + ":" + port;
-            String prev = listening.putIfAbsent(key, f.path);
-            if (prev != null) throw f.get("port").bad("host " + to.name() + " already listens on port " + port + " for " + prev + "; give each flow its own port", false);
+            if (to != null) {
+                String key = to.name() + ":" + port;
+                String prev = listening.putIfAbsent(key, f.path);
+                if (prev != null) throw f.get("port").bad("host " + to.name() + " already listens on port " + port + " for " + prev + "; give each flow its own port", false);
+            }
             long bytes = bulk ? required(f.get("bytes"), 1, 1_000_000_000_000_000L, "payload bytes to send") : 0;
             int req = bulk ? 0 : (int) f.get("requestBytes").longValue(1, 1, 1 << 24);
             int resp = bulk ? 0 : (int) f.get("responseBytes").longValue(1, 0, 1 << 24);
@@ -181,27 +236,34 @@ public final class ScenarioParser {
             Integer mss = f.get("mss").missing() ? null : (int) f.get("mss").longValue(0, 88, 65535);
             int chunk = (int) f.get("chunk").longValue(65536, 1, 1 << 24);
             int cpu = (int) f.get("cpu").longValue(0, 0, from.cpus() - 1);
-            int serverCpu = (int) f.get("serverCpu").longValue(0, 0, to.cpus() - 1);
+            if (to == null && !f.get("serverCpu").missing()) throw f.get("serverCpu").bad("is not accepted: the server is outside the emulation", false);
+            int serverCpu = to == null ? 0 : (int) f.get("serverCpu").longValue(0, 0, to.cpus() - 1);
             N startN = f.get("start");
             String start = startN.string("0ms", null, Units.TIME_FORMS);
             long startNanos = startN.time(start);
             if (startNanos > durationNanos) throw startN.bad("must not be later than the duration " + duration + ", got \"" + start + "\"", false);
             long fseed = f.get("seed").longValue(seed * 1_000_003L + i + 1, Long.MIN_VALUE, Long.MAX_VALUE);
-            N protoN = f.get("protocol");
-            String protocol = protoN.string("tcp", null, "one of " + String.join(", ", FLOW_PROTOCOLS));
-            if (!FLOW_PROTOCOLS.contains(protocol)) throw protoN.bad("unknown protocol; accepted: " + String.join(", ", FLOW_PROTOCOLS));
-            N schedN = f.get("scheduler");
-            String scheduler = null;
-            if (!schedN.missing()) {
-                if (!protocol.equals("mptcp")) {
-                    throw schedN.bad("is accepted only for MPTCP flows (\"protocol\": \"mptcp\"); this flow's protocol is " + protocol, false);
-                }
-                scheduler = schedN.string(null, "[A-Za-z0-9_.-]{1,64}", "an MPTCP scheduler name such as default, roundrobin, redundant, blest or ecf");
-            }
-            out.add(new Scenario.FlowDef(f.path, name, kind, from.name(), to.name(), dst, port, bytes, req, resp, tx, cc, noDelay, sndbuf, mss,
-                    chunk, cpu, serverCpu, startNanos, start, fseed, protocol, scheduler));
+            String[] ps = protocolAndScheduler(f);
+            out.add(new Scenario.FlowDef(f.path, name, kind, from.name(), to == null ? null : to.name(), dst, port, bytes, req, resp, tx, cc, noDelay, sndbuf, mss,
+                    chunk, cpu, serverCpu, startNanos, start, fseed, ps[0], ps[1]));
         }
         return out;
+    }
+
+    /** A flow's {@code protocol} (default tcp) and {@code scheduler} (MPTCP only; null for the default). */
+    private static String[] protocolAndScheduler(N f) {
+        N protoN = f.get("protocol");
+        String protocol = protoN.string("tcp", null, "one of " + String.join(", ", FLOW_PROTOCOLS));
+        if (!FLOW_PROTOCOLS.contains(protocol)) throw protoN.bad("unknown protocol; accepted: " + String.join(", ", FLOW_PROTOCOLS));
+        N schedN = f.get("scheduler");
+        String scheduler = null;
+        if (!schedN.missing()) {
+            if (!protocol.equals("mptcp")) {
+                throw schedN.bad("is accepted only for MPTCP flows (\"protocol\": \"mptcp\"); this flow's protocol is " + protocol, false);
+            }
+            scheduler = schedN.string(null, "[A-Za-z0-9_.-]{1,64}", "an MPTCP scheduler name such as default, roundrobin, redundant, blest or ecf");
+        }
+        return new String[] {protocol, scheduler};
     }
 
     private static long required(N n, long min, long max, String what) {
@@ -294,7 +356,7 @@ public final class ScenarioParser {
 
     private static Scenario.DeviceDef device(N d, int hostIndex, int devIndex, int cpus) {
         d.object("name", "txQueues", "ringSize", "rate", "mtu", "mac", "offloads", "arbitration", "preambleIfg",
-                "coalesce", "driver", "driverParams", "xps", "qdisc", "capture", "addresses");
+                "coalesce", "driver", "driverParams", "xps", "qdisc", "capture", "addresses", "port");
         String name = d.get("name").string(null, DEV_PATTERN, "a device name of 1-15 letters, digits, '_', '.', '-'");
         int txQueues = (int) d.get("txQueues").longValue(1, 1, 64);
         N ringN = d.get("ringSize");
@@ -412,7 +474,32 @@ public final class ScenarioParser {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(d.path + ": " + e.getMessage());
         }
-        return new Scenario.DeviceDef(d.path, name, nic, List.copyOf(offloads), driver, driverParams, xps, qdisc, qreq, List.copyOf(caps2), List.copyOf(addrs));
+        Scenario.PortDef port = port(d.get("port"));
+        return new Scenario.DeviceDef(d.path, name, nic, List.copyOf(offloads), driver, driverParams, xps, qdisc, qreq, List.copyOf(caps2),
+                List.copyOf(addrs), port);
+    }
+
+    /** Port kinds a device's {@code port} field takes. */
+    static final List<String> PORT_KINDS = List.of("live");
+
+    /**
+     * A device's {@code port}: {@code {"kind": "live", "ifname": "veth-emu0", ...}}; the other
+     * fields are the port's parameters (checked by the port factory when the scenario is built).
+     */
+    private static Scenario.PortDef port(N p) {
+        if (p.missing()) return null;
+        if (!p.node.isObject()) throw p.bad("must be an object such as {\"kind\": \"live\", \"ifname\": \"veth-emu0\"}");
+        N kindN = p.get("kind");
+        String kind = kindN.string(null, null, "a port kind: " + String.join(", ", PORT_KINDS));
+        if (!PORT_KINDS.contains(kind)) {
+            throw kindN.bad("accepted: " + String.join(", ", PORT_KINDS) + " (capture files go in \"capture\", virtual wires in \"wires\")");
+        }
+        Map<String, String> params = new LinkedHashMap<>(p.scalars());
+        params.remove("kind");
+        if (kind.equals("live") && (params.get("ifname") == null || params.get("ifname").isBlank())) {
+            throw new IllegalArgumentException(p.path + ".ifname: is required: the interface to put the device on, e.g. \"veth-emu0\"");
+        }
+        return new Scenario.PortDef(p.path, kind, Map.copyOf(params));
     }
 
     /** A JSON node with its path; {@code node} is null when the field is absent. */

@@ -89,7 +89,7 @@ class ScenarioFlowsTest {
                 error(json("{\"name\":\"f\",\"kind\":\"bulk\",\"from\":\"h1\",\"to\":\"h2\",\"dst\":\"198.18.0.2\",\"bytes\":-5}")));
         assertEquals("flows[0].bytes: is required: payload bytes to send, an integer 1..1000000000000000",
                 error(json("{\"name\":\"f\",\"kind\":\"bulk\",\"from\":\"h1\",\"to\":\"h2\",\"dst\":\"198.18.0.2\"}")));
-        assertEquals("flows[0].kind: unknown flow kind; accepted: bulk, request-response, got \"udp\"",
+        assertEquals("flows[0].kind: unknown flow kind; accepted: bulk, request-response, sink, got \"udp\"",
                 error(json("{\"name\":\"f\",\"kind\":\"udp\",\"from\":\"h1\",\"to\":\"h2\"}")));
         assertEquals("flows[0].transactions: is not accepted for kind bulk", error(bulk(",\"transactions\":3")));
         assertTrue(error(bulk(",\"color\":1")).startsWith("flows[0].color: unknown field; accepted here: name, kind, from, to, dst, port, bytes"));

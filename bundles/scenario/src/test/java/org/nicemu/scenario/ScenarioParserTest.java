@@ -147,7 +147,7 @@ class ScenarioParserTest {
                 devError(",\"capture\":[{\"kind\":\"pcap\",\"file\":\"a.pcap\",\"format\":1}]"));
         assertEquals("hosts[0].devices[1].driverParams[\"bql\"]: must be a string, number or boolean, got [1]", devError(",\"driverParams\":{\"bql\":[1]}"));
         assertEquals("hosts[0].devices[1].txqueues: unknown field; accepted here: name, txQueues, ringSize, rate, mtu, mac, offloads, arbitration,"
-                + " preambleIfg, coalesce, driver, driverParams, xps, qdisc, capture, addresses", devError(",\"txqueues\":4"));
+                + " preambleIfg, coalesce, driver, driverParams, xps, qdisc, capture, addresses, port", devError(",\"txqueues\":4"));
         assertEquals("hosts[0].devices[1].name: duplicate device name 'eth0' on host h1, got \"eth0\"",
                 error("{\"name\":\"t\",\"hosts\":[{\"name\":\"h1\",\"devices\":[{\"name\":\"eth0\"},{\"name\":\"eth0\"}]}]}"));
         assertEquals("hosts[0].devices[0].name: must be a device name of 1-15 letters, digits, '_', '.', '-', got \"a very long device name\"",

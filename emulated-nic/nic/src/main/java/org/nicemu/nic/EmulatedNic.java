@@ -178,6 +178,7 @@ public final class EmulatedNic implements Nic {
         @Override public EventLoop loop() { return loop; }
         @Override public NicConfig config() { return config; }
         @Override public long serializationNanos(int len) { return (long) (len + overhead) * 8 * NANOS_PER_SEC / rate; }
+        @Override public void setCarrier(boolean up) { setLink(up); }
     }
 
     private static void checkRate(long bps) {

@@ -75,6 +75,13 @@ public interface Device {
     List<NicPort> ports();
 
     /**
+     * Disconnects a port attached with {@link #attachPort} ({@code ip link set DEV port none}): the
+     * NIC unbinds and flushes it ({@link org.nicemu.api.nic.Nic#detachPort}) and it leaves
+     * {@link #ports()}; it is not closed. Returns false when it was not attached. Since 1.3.
+     */
+    boolean detachPort(NicPort port);
+
+    /**
      * Device counters, ip -s link style: tx_packets, tx_bytes, tx_dropped, rx_packets, rx_bytes
      * (whole frames, Ethernet header included, as the driver handed them up), rx_dropped (frames
      * the stack dropped after the driver: no handler, other host, backlog full, device down).

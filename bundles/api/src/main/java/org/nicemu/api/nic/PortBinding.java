@@ -30,4 +30,13 @@ public interface PortBinding {
      * {@link NicPort#transmit}) to its last bit, rounded down.
      */
     long serializationNanos(int len);
+
+    /**
+     * The port reports the carrier of the medium it stands for (a live interface going down or up):
+     * the NIC's link follows ({@link Nic#setLink}), so it stops sending while the carrier is off and
+     * resumes when it comes back. Loop thread only (a port that learns it on another thread posts it
+     * to {@link #loop()}). The default ignores it. Since 1.2.
+     */
+    default void setCarrier(boolean up) {
+    }
 }

@@ -1199,6 +1199,13 @@ public final class NetDeviceImpl implements NetDevice, Device {
     }
 
     @Override
+    public boolean detachPort(NicPort port) {
+        if (!ports.remove(port)) return false;
+        nic.detachPort(port); // unbinds and flushes
+        return true;
+    }
+
+    @Override
     public List<NicPort> ports() { return List.copyOf(ports); }
 
     @Override

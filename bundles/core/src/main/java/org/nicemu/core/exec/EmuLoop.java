@@ -90,6 +90,7 @@ public final class EmuLoop implements EventLoop {
         int n = 0;
         Runnable r;
         while ((r = posted.poll()) != null) {
+            if (!clock.isVirtual()) syncWall();
             r.run();
             irqExit.run();
             n++;
@@ -103,8 +104,18 @@ public final class EmuLoop implements EventLoop {
      * Processes events up to and including {@code limit} on the calling thread and leaves the clock
      * at {@code limit} (unless it is Long.MAX_VALUE: then the clock stays at the last event). Returns
      * early, between two events, when {@link #requestStop()} was called.
+     *
+     * <p>In real time ({@code virtualTime=false}) a timer fires when the wall clock (nanoseconds
+     * since this loop was made) reaches its expiry, and the clock then reads the expiry; a task
+     * posted from another thread (a live port's received frames) runs as soon as it arrives, with
+     * the clock advanced to the wall clock first; a bounded run waits for the wall clock to reach
+     * {@code limit} (running posted tasks meanwhile) instead of jumping there. Waiting parks the
+     * thread ({@link #post} and {@link #requestStop} unpark it); only the last
+     * {@value #SPIN_NANOS} ns before a timer are spun, so that short timers (serialization of a
+     * frame) are not delayed by the park granularity and an idle loop burns no CPU.
      */
     public long runUntil(long limit) {
+        if (!clock.isVirtual()) return runUntilWall(limit);
         stopRequested = false;
         runPosted();
         while (!stopRequested) {
@@ -118,7 +129,6 @@ public final class EmuLoop implements EventLoop {
                 if (limit > clock.now) clock.now = limit;
                 break;
             }
-            if (!clock.isVirtual()) waitWall(t.expires);
             if (!posted.isEmpty()) {
                 runPosted();
                 continue;
@@ -132,11 +142,58 @@ public final class EmuLoop implements EventLoop {
         return clock.now;
     }
 
-    private void waitWall(long at) {
-        while (!stopRequested && posted.isEmpty()) {
+    /** Nanoseconds before a timer's expiry that the real-time loop spins instead of parking. */
+    static final long SPIN_NANOS = 50_000L;
+    /** Longest single park of the real-time loop (it is unparked by posts and stop requests anyway). */
+    static final long MAX_PARK_NANOS = 50_000_000L;
+
+    private long runUntilWall(long limit) {
+        stopRequested = false;
+        runPosted();
+        while (!stopRequested) {
+            if (!posted.isEmpty()) {
+                runPosted();
+                continue;
+            }
+            long at = size == 0 ? limit : Math.min(heap[0].expires, limit);
+            if (size == 0 && limit == Long.MAX_VALUE) break; // free run with nothing armed: the caller parks
+            if (!waitWall(at)) continue; // a post or a stop request came first
+            if (size == 0 || heap[0].expires > limit) {
+                if (limit > clock.now) clock.now = limit;
+                break;
+            }
+            TimerImpl t = heap[0];
+            removeAt(0);
+            if (t.expires > clock.now) clock.now = t.expires;
+            events++;
+            t.action.run();
+            irqExit.run();
+        }
+        return clock.now;
+    }
+
+    /** Wall-clock nanoseconds since this loop was made. */
+    public long wallNanos() {
+        return System.nanoTime() - wallStart;
+    }
+
+    /** Real time: moves the clock forward to the wall clock (never back). */
+    private void syncWall() {
+        long w = System.nanoTime() - wallStart;
+        if (w > clock.now) clock.now = w;
+    }
+
+    /**
+     * Waits until the wall clock reaches {@code at}; returns false when a posted task or a stop
+     * request ended the wait first.
+     */
+    private boolean waitWall(long at) {
+        while (true) {
+            if (stopRequested || !posted.isEmpty()) return false;
             long wait = at - (System.nanoTime() - wallStart);
-            if (wait <= 0) return;
-            LockSupport.parkNanos(Math.min(wait, 50_000_000L));
+            if (wait <= 0) return true;
+            if (wait > SPIN_NANOS) LockSupport.parkNanos(Math.min(wait - SPIN_NANOS / 2, MAX_PARK_NANOS));
+            else Thread.onSpinWait();
         }
     }
 
@@ -144,7 +201,14 @@ public final class EmuLoop implements EventLoop {
 
     void arm(TimerImpl t, long at) {
         if (at < clock.now) at = clock.now;
-        if (t.heapIndex >= 0) removeAt(t.heapIndex);
+        if (t.heapIndex >= 0) { // re-armed: moved within the heap (the key only grows unless the time is earlier)
+            boolean earlier = at < t.expires;
+            t.expires = at;
+            t.seq = seq++;
+            if (earlier) siftUp(t.heapIndex);
+            else siftDown(t.heapIndex);
+            return;
+        }
         t.expires = at;
         t.seq = seq++;
         if (size == heap.length) heap = java.util.Arrays.copyOf(heap, size * 2);

@@ -38,6 +38,38 @@ class ExecModelTest {
     }
 
     @Test
+    void reArmedAndCancelledTimersFireInTimeThenLastArmOrder() {
+        EmuLoop loop = new EmuLoop(7, true);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        int n = 64;
+        List<Integer> fired = new ArrayList<>();
+        Timer[] timers = new Timer[n];
+        long[] at = new long[n];
+        long[] armSeq = new long[n]; // -1: not armed
+        for (int i = 0; i < n; i++) {
+            int id = i;
+            timers[i] = loop.newTimer("t" + i, () -> fired.add(id));
+            armSeq[i] = -1;
+        }
+        for (int step = 0; step < 5_000; step++) {
+            int i = r.nextInt(n);
+            if (r.nextInt(4) == 0) {
+                timers[i].cancel();
+                armSeq[i] = -1;
+            } else {
+                at[i] = r.nextLong(50); // many equal times: arm order decides
+                timers[i].arm(at[i]);
+                armSeq[i] = step;
+            }
+        }
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i < n; i++) if (armSeq[i] >= 0) expected.add(i);
+        expected.sort((x, y) -> at[x] != at[y] ? Long.compare(at[x], at[y]) : Long.compare(armSeq[x], armSeq[y]));
+        loop.runUntil(Long.MAX_VALUE);
+        assertEquals(expected, fired);
+    }
+
+    @Test
     void seededStreamsAreReproducible() {
         assertEquals(new EmuLoop(5, true).random("x").nextLong(), new EmuLoop(5, true).random("x").nextLong());
         assertTrue(new EmuLoop(5, true).random("x").nextLong() != new EmuLoop(6, true).random("x").nextLong());
