@@ -33,10 +33,9 @@ import org.nicemu.mptcp.wire.MptcpOptionsReceived;
  * and the reinject queue — the data-level receive buffer with its out-of-order map, the keys and
  * tokens (RFC 8684 §3.1), the subflows and the scheduler. Loop thread only.
  *
- * <p>Departures, documented in docs/mptcp.md: DSS checksums are not generated or checked (Linux's
- * default is off; a peer requiring them gets a reset of the connection), the data-level receive window
- * is each subflow's own window (the meta stops reading subflows when its buffer is full), and the
- * DATA_FIN is sent as its own mapping (subflow sequence 0, length 1) on every subflow, as Linux does.
+ * <p>As Linux does it: the DATA_FIN is its own mapping (subflow sequence 0, length 1) on every
+ * subflow; the subflows advertise the connection's free receive space ({@link #receiveWindow}).
+ * Departures are listed in docs/mptcp.md (no MP_FAIL / infinite mapping is sent).
  */
 final class MptcpSock extends Sock implements MptcpMetaView {
     /** Per-connection scheduler option, {@code MPTCP_SCHEDULER} (SOL_TCP 43) of multipath-tcp.org. */
