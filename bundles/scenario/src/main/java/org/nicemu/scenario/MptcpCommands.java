@@ -15,7 +15,7 @@ import org.nicemu.api.wire.Ipv4Address;
  */
 final class MptcpCommands {
     static final String USAGE = "ip mptcp endpoint add ADDR [port PORT] [dev IFNAME] [id ID] [signal] [subflow] [backup] | "
-            + "ip mptcp endpoint del id ID | ip mptcp endpoint show [id ID] | ip mptcp endpoint flush | "
+            + "ip mptcp endpoint del id ID | ip mptcp endpoint change id ID backup|nobackup | ip mptcp endpoint show [id ID] | ip mptcp endpoint flush | "
             + "ip mptcp limits set [subflows N] [add_addr_accepted N] | ip mptcp limits show";
     private static final String ADD_ACCEPTED = "port PORT, dev IFNAME, id ID, signal, subflow, backup";
 
@@ -23,7 +23,7 @@ final class MptcpCommands {
     }
 
     /** A parsed {@code ip mptcp} command. */
-    sealed interface Op permits Add, Del, Show, Flush, SetLimits, ShowLimits {
+    sealed interface Op permits Add, Del, Change, Show, Flush, SetLimits, ShowLimits {
         /** The device the command names, or null. */
         default String dev() {
             return null;
@@ -35,6 +35,9 @@ final class MptcpCommands {
 
     /** {@code endpoint del id ID}. */
     record Del(int id) implements Op { }
+
+    /** {@code endpoint change id ID backup|nobackup} (MP_PRIO on the subflows from that address). */
+    record Change(int id, boolean backup) implements Op { }
 
     /** {@code endpoint show [id ID]}; {@code id} 0 shows all. */
     record Show(int id) implements Op { }
@@ -74,6 +77,13 @@ final class MptcpCommands {
             }
             return new Del(number("ip mptcp endpoint del", "id", r.get(1), 1, 255));
         }
+        if (matches(v, "change")) {
+            if (r.size() != 3 || !r.get(0).equals("id") || !(r.get(2).equals("backup") || r.get(2).equals("nobackup"))) {
+                throw new IllegalArgumentException("ip mptcp endpoint change: expected 'id ID backup' or 'id ID nobackup', got '"
+                        + String.join(" ", r) + "'; usage: " + USAGE);
+            }
+            return new Change(number("ip mptcp endpoint change", "id", r.get(1), 1, 255), r.get(2).equals("backup"));
+        }
         if (matches(v, "show") || matches(v, "list") || matches(v, "lst")) {
             if (r.isEmpty()) return new Show(0);
             if (r.size() != 2 || !r.get(0).equals("id")) {
@@ -85,7 +95,7 @@ final class MptcpCommands {
             if (!r.isEmpty()) throw new IllegalArgumentException("ip mptcp endpoint flush takes no arguments, got '" + String.join(" ", r) + "'");
             return new Flush();
         }
-        throw new IllegalArgumentException("ip mptcp endpoint: unknown verb '" + v + "'; accepted: add, del, show, flush; usage: " + USAGE);
+        throw new IllegalArgumentException("ip mptcp endpoint: unknown verb '" + v + "'; accepted: add, del, change, show, flush; usage: " + USAGE);
     }
 
     private static Op add(List<String> a) {
@@ -193,6 +203,10 @@ final class MptcpCommands {
         }
         if (op instanceof Del x) {
             pm.delEndpoint(x.id());
+            return "";
+        }
+        if (op instanceof Change x) {
+            pm.setBackup(x.id(), x.backup());
             return "";
         }
         if (op instanceof Flush) {

@@ -159,7 +159,10 @@ class MptcpCommandsTest {
         assertEquals("mptcp endpoint: no endpoint with id 9", error("endpoint show id 9"));
         assertEquals("ip mptcp endpoint show: expected nothing or 'id ID', got 'dev eth0'" + usage, error("endpoint show dev eth0"));
         assertEquals("ip mptcp endpoint flush takes no arguments, got 'id 3'", error("endpoint flush id 3"));
-        assertEquals("ip mptcp endpoint: unknown verb 'change'; accepted: add, del, show, flush" + usage, error("endpoint change id 3 backup"));
+        assertEquals("ip mptcp endpoint: unknown verb 'monitor'; accepted: add, del, change, show, flush" + usage, error("endpoint monitor"));
+        assertEquals("ip mptcp endpoint change: expected 'id ID backup' or 'id ID nobackup', got 'id 3 fullmesh'" + usage,
+                error("endpoint change id 3 fullmesh"));
+        assertEquals("mptcp endpoint: no endpoint with id 7", error("endpoint change id 7 backup"));
         assertEquals("ip mptcp: unknown object 'monitor'; accepted: endpoint, limits" + usage, error("monitor"));
         assertEquals("ip mptcp: missing object; accepted: endpoint, limits" + usage,
                 assertThrows(IllegalArgumentException.class, () -> engine.execute(emu, "h1", "ip mptcp")).getMessage());
@@ -169,6 +172,15 @@ class MptcpCommandsTest {
     }
 
     // ---------------------------------------------------------------- limits
+
+    @Test
+    void changeSetsAndClearsBackup() {
+        ip("endpoint add 10.0.0.5 id 5 subflow");
+        ip("endpoint change id 5 backup");
+        assertEquals("10.0.0.5 id 5 subflow backup\n", ip("endpoint show id 5"));
+        ip("endpoint change id 5 nobackup");
+        assertEquals("10.0.0.5 id 5 subflow\n", ip("endpoint show id 5"));
+    }
 
     @Test
     void limitsSetAndShow() {
