@@ -11,7 +11,7 @@ import java.util.Map;
 final class MptcpCounters {
     long bytesQueued, bytesSent, bytesAcked, reinjectedBytes, metaRetransBytes, reinjectQueued;
     long bytesReceived, bytesReceivedSubflows, dupBytes;
-    long mappingsRx, unmappedData, badOptions;
+    long mappingsRx, unmappedData, badOptions, badMappings;
     long synTx, mpCapableOk, joinOk, joinHmacBad, joinRejected;
     long fallbacks, fallbackRefused;
     String fallbackReason;
@@ -46,6 +46,8 @@ final class MptcpCounters {
         m.put("data_rto", rtoCount);
         m.put("scheduler_changes", schedChanges);
         m.put("unmapped_data", unmappedData);
+        m.put("bad_options", badOptions);
+        m.put("bad_mappings", badMappings);
         m.put("dss_checksum_failures", csumFailures);
         return m;
     }

@@ -679,13 +679,21 @@ final class MptcpSock extends Sock implements MptcpMetaView {
         if (o.hasMapping()) {
             if (o.dsn64()) use64bitAck = true;
             long dsn = o.dsn64() ? o.dsn() : expand32(rcvNxt, o.dsn());
+            boolean finOnly = o.dataFin() && o.dataLen() == 1;
+            // a mapping comes with data (a DATA_FIN alone excepted) and lies in the data-level window:
+            // anything else is ignored and counted (it could only come from a broken or hostile peer)
+            if ((payloadLen == 0 && !finOnly) || dsn > rcvNxt + 2L * skRcvbuf || dsn + o.dataLen() < rcvNxt - (1L << 31)) {
+                counters.badMappings++;
+                writeXmit();
+                return;
+            }
             if (o.dataLen() == 0) {
                 fallBack("infinite mapping");
                 return;
             }
             if (o.dataFin()) {
                 long finSeq = dsn + o.dataLen() - 1;
-                if (!peerDataFin) {
+                if (!peerDataFin && finSeq >= rcvNxt) {
                     peerDataFin = true;
                     peerDataFinSeq = finSeq;
                 }
