@@ -1160,8 +1160,13 @@ final class MptcpSock extends Sock implements MptcpMetaView {
 
     @Override
     public long packetsOut() {
+        // meta_tp->packets_out counts MSS-sized packets (tcp_skb_pcount() of each meta skb at the meta's
+        // mss_cache, the smallest subflow MSS), not segments
+        int mss = Integer.MAX_VALUE;
+        for (Subflow sf : subflows) if (sf.canSendState()) mss = Math.min(mss, sf.mssCache());
+        if (mss == Integer.MAX_VALUE || mss <= 0) mss = 1424;
         long n = 0;
-        for (MptcpSeg s = head; s != null && s != sendHead; s = s.next) n++;
+        for (MptcpSeg s = head; s != null && s != sendHead; s = s.next) n += (s.len + mss - 1) / mss;
         return n;
     }
 
