@@ -13,7 +13,7 @@ final class MptcpCounters {
     long bytesReceived, bytesReceivedSubflows, dupBytes;
     long mappingsRx, unmappedData, badOptions, badMappings;
     long synTx, mpCapableOk, joinOk, joinHmacBad, joinRejected;
-    long fallbacks, fallbackRefused;
+    long fallbacks;
     String fallbackReason;
     long addAddrTx, addAddrRx, addAddrEchoRx, rmAddrRx, fastcloseRx, tcprstRx;
     long subflowsClosed, rtoCount, schedChanges;
@@ -23,12 +23,15 @@ final class MptcpCounters {
 
     Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("bytes_queued", bytesQueued);
         m.put("bytes_sent", bytesSent);
         m.put("bytes_acked", bytesAcked);
         m.put("bytes_received", bytesReceived);
         m.put("reinjected_bytes", reinjectedBytes);
         m.put("meta_retrans_bytes", metaRetransBytes);
+        m.put("reinjections_queued", reinjectQueued);
         m.put("duplicate_bytes_received", dupBytes);
+        m.put("syn_tx", synTx);
         m.put("mp_capable_ok", mpCapableOk);
         m.put("mp_join_ok", joinOk);
         m.put("mp_join_bad_hmac", joinHmacBad);
@@ -37,6 +40,7 @@ final class MptcpCounters {
         if (fallbackReason != null) m.put("fallback_reason", fallbackReason);
         m.put("add_addr_tx", addAddrTx);
         m.put("add_addr_rx", addAddrRx);
+        m.put("add_addr_echo_rx", addAddrEchoRx);
         m.put("add_addr_retrans", addAddrRetrans);
         m.put("rm_addr_tx", rmAddrTx);
         m.put("rm_addr_rx", rmAddrRx);
@@ -45,7 +49,10 @@ final class MptcpCounters {
         m.put("subflows_closed", subflowsClosed);
         m.put("data_rto", rtoCount);
         m.put("scheduler_changes", schedChanges);
+        m.put("mappings_rx", mappingsRx);
         m.put("unmapped_data", unmappedData);
+        m.put("mp_tcprst_rx", tcprstRx);
+        m.put("fastclose_rx", fastcloseRx);
         m.put("bad_options", badOptions);
         m.put("bad_mappings", badMappings);
         m.put("dss_checksum_failures", csumFailures);

@@ -241,9 +241,6 @@ final class MptcpPm {
         }
     }
 
-    void subflowClosed(Subflow sf) {
-    }
-
     /**
      * {@code __mptcp_subflow_connect()}: a new TCP socket with this connection's ULP, bound to
      * {@code saddr} (0: the source the route to {@code daddr} selects), sending an MP_JOIN SYN.

@@ -522,19 +522,18 @@ final class MptcpSock extends Sock implements MptcpMetaView {
         return MptcpOptions.MPTCP_CAP_HMAC_SHA256 | (pernet().checksumEnabled || csum ? MptcpOptions.MPTCP_CAP_CHECKSUM_REQD : 0);
     }
 
-    /** {@code mptcp_synack_options()}: MP_CAPABLE with the server's key, or MP_JOIN with the truncated HMAC. */
-    static int synackOptions(Subflow sf, byte[] out) {
-        MptcpOption o = new MptcpOption();
-        if (sf.msk != null && sf.mpCapable) {
-            o.mpCapableSynAck(sf.msk.capFlags(), sf.msk.localKey);
-        } else if (sf.pendingJoin != null) {
-            MptcpSock m = sf.pendingJoin;
-            long thmac = m.proto.crypto.joinTruncatedHmac(m.localKey, m.remoteKey, sf.localNonce, sf.remoteNonce);
-            o.mpJoinSynAck(sf.backup, sf.localId, thmac, sf.localNonce);
+    /**
+     * {@code mptcp_synack_options()} for {@code sf}, a child of a listener that belongs to this
+     * connection: MP_CAPABLE with the server's key, or (a joining subflow) MP_JOIN with the truncated HMAC.
+     */
+    int synackOptions(Subflow sf, byte[] out) {
+        if (sf.mpCapable) {
+            opt.mpCapableSynAck(capFlags(), localKey);
         } else {
-            return 0;
+            long thmac = proto.crypto.joinTruncatedHmac(localKey, remoteKey, sf.localNonce, sf.remoteNonce);
+            opt.mpJoinSynAck(sf.backup, sf.localId, thmac, sf.localNonce);
         }
-        return MptcpOptions.write(o, out, 0);
+        return MptcpOptions.write(opt, out, 0);
     }
 
     /** {@code mptcp_established_options()}: what a segment after the handshake carries. */
@@ -816,8 +815,8 @@ final class MptcpSock extends Sock implements MptcpMetaView {
         MptcpOptions.parseTcpOptions(opts, optOff, optLen, rx);
         MptcpOption j = rx.find(MptcpOptions.MPTCPOPT_MP_JOIN);
         if (j == null || !j.ok() || j.variant() != MptcpOption.Variant.ACK) return;
-        byte[] h = new byte[20];
-        for (int i = 0; i < 20; i++) h[i] = j.hmac(i);
+        byte[] h = new byte[MptcpOptions.MPTCPOPT_HMAC_LEN];
+        j.copyHmac(h, 0);
         sf.joinVerified = proto.crypto.joinHmac160Valid(localKey, remoteKey, sf.localNonce, sf.remoteNonce, h, 0);
         if (!sf.joinVerified) counters.joinHmacBad++;
     }
@@ -825,16 +824,11 @@ final class MptcpSock extends Sock implements MptcpMetaView {
     /** RFC 8684 §3.7: no MPTCP from here on; the first subflow carries the connection as plain TCP. */
     void fallBack(String why) {
         if (fallback) return;
-        if (subflows.size() > 1 || counters.bytesSent > 0 && sndUna < sndNxt) {
-            counters.fallbackRefused++;
-        }
         fallback = true;
         counters.fallbacks++;
         counters.fallbackReason = why;
         proto.tokens.remove(localToken, this);
-        if (!rcvKnown) {
-            rcvKnown = true;
-        }
+        rcvKnown = true;
         if (sndUna == 0 && sndNxt == 0 && writeSeq == 0) {
             // nothing sent yet at the data level: any numbering works
             sndUna = sndNxt = writeSeq = 1;
@@ -1086,7 +1080,6 @@ final class MptcpSock extends Sock implements MptcpMetaView {
         reinjectFrom(sf);
         removeSubflow(sf);
         counters.subflowsClosed++;
-        pm.subflowClosed(sf);
         if (subflows.isEmpty()) {
             if (skState != SockConst.TCP_CLOSE) {
                 int err = sf.sk().skErr;

@@ -47,9 +47,8 @@ final class Subflow implements TcpUlp, MptcpSubflowView, SockCallbacks {
     boolean fullyEstablished;
     /** MP_JOIN handshake not complete on the initiator (the 4th ACK not yet received). */
     boolean preEstablished;
-    /** MP_JOIN nonces and the peer's truncated HMAC. */
+    /** MP_JOIN nonces. */
     int localNonce, remoteNonce;
-    long remoteThmac;
     /** MP_CAPABLE third ACK with both keys still to be sent (client). */
     boolean sendMpcAck;
     /** The peer's MP_CAPABLE key arrived (initial subflow of a passive open). */
@@ -140,7 +139,8 @@ final class Subflow implements TcpUlp, MptcpSubflowView, SockCallbacks {
 
     @Override
     public int synackOptions(TcpSubflow child, byte[] out) {
-        return MptcpSock.synackOptions(this, out);
+        MptcpSock m = msk != null ? msk : pendingJoin;
+        return m == null ? 0 : m.synackOptions(this, out);
     }
 
     @Override
