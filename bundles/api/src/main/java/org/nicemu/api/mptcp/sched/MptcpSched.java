@@ -127,6 +127,24 @@ public final class MptcpSched {
     }
 
     /**
+     * The DATA_FIN rule shared by the schedulers' {@code get_subflow}: when the peer's DATA_FIN was
+     * received and {@code skb} is ours, it goes on the subflow the peer's came on
+     * ({@code mpcb->dfin_path_index}) if that one is available; null otherwise.
+     */
+    public static MptcpSubflowView dataFinSubflow(MptcpMetaView meta, MptcpSegmentView skb, boolean zeroWndTest) {
+        if (!meta.rcvShutdown() || skb == null || !skb.isDataFin()) {
+            return null;
+        }
+        for (int i = 0, n = meta.subflowCount(); i < n; i++) {
+            MptcpSubflowView sk = meta.subflow(i);
+            if (sk.pathIndex() == meta.dfinPathIndex() && isAvailable(sk, skb, zeroWndTest)) {
+                return sk;
+            }
+        }
+        return null;
+    }
+
+    /**
      * Mirrors {@code get_available_subflow()}, the default scheduler's {@code get_subflow}: with one
      * subflow, that one if available; a DATA_FIN answering the peer's goes on the subflow the peer's
      * came on; otherwise the available active subflow with the lowest srtt, preferring those the
@@ -143,13 +161,9 @@ public final class MptcpSched {
             MptcpSubflowView sk = meta.subflow(0);
             return isAvailable(sk, skb, zeroWndTest) ? sk : null;
         }
-        if (meta.rcvShutdown() && skb != null && skb.isDataFin()) {
-            for (int i = 0; i < n; i++) {
-                MptcpSubflowView sk = meta.subflow(i);
-                if (sk.pathIndex() == meta.dfinPathIndex() && isAvailable(sk, skb, zeroWndTest)) {
-                    return sk;
-                }
-            }
+        MptcpSubflowView dfin = dataFinSubflow(meta, skb, zeroWndTest);
+        if (dfin != null) {
+            return dfin;
         }
         boolean looping = false;
         while (true) {

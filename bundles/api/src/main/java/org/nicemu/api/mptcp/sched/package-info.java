@@ -13,5 +13,5 @@
  * {@link org.nicemu.api.mptcp.sched.MptcpSched}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.nicemu.api.mptcp.sched;

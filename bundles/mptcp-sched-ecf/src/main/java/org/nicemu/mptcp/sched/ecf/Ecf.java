@@ -52,13 +52,9 @@ public final class Ecf implements MptcpSchedOps {
     @Override
     public MptcpSubflowView getSubflow(MptcpMetaView meta, MptcpSegmentView skb, boolean zeroWndTest) {
         int n = meta.subflowCount();
-        if (meta.rcvShutdown() && skb != null && skb.isDataFin()) {
-            for (int i = 0; i < n; i++) {
-                MptcpSubflowView sk = meta.subflow(i);
-                if (sk.pathIndex() == meta.dfinPathIndex() && MptcpSched.isAvailable(sk, skb, zeroWndTest)) {
-                    return sk;
-                }
-            }
+        MptcpSubflowView dfin = MptcpSched.dataFinSubflow(meta, skb, zeroWndTest);
+        if (dfin != null) {
+            return dfin;
         }
         MptcpSubflowView minsk = null;
         long minSrtt = 0xffffffffL;

@@ -104,13 +104,9 @@ public final class Redundant implements MptcpSchedOps {
         if (n == 0) {
             return null;
         }
-        if (meta.rcvShutdown() && skb != null && skb.isDataFin()) {
-            for (int i = 0; i < n; i++) {
-                MptcpSubflowView sk = meta.subflow(i);
-                if (sk.pathIndex() == meta.dfinPathIndex() && MptcpSched.isAvailable(sk, skb, zeroWndTest)) {
-                    return sk;
-                }
-            }
+        MptcpSubflowView dfin = MptcpSched.dataFinSubflow(meta, skb, zeroWndTest);
+        if (dfin != null) {
+            return dfin;
         }
         int active = activeValidSks(meta);
         int first = firstIndex(meta);
