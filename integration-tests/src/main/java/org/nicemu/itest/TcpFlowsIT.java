@@ -84,4 +84,29 @@ class TcpFlowsIT {
             assertTrue(r.clean() && r.badTcp() == 0, pcap + ": " + r);
         }
     }
+
+    /**
+     * {@code "after"}: the second flow's client starts when the first flow's client is done (and not
+     * before its own {@code start}); the third has no {@code after} and starts at 0 alongside the first.
+     */
+    @SuppressWarnings("unchecked")
+    @Test
+    void afterStartsAFlowWhenTheEarlierOneIsDone() throws Exception {
+        String sc = SCENARIO.substring(0, SCENARIO.indexOf("{\"name\": \"rr1\"")).replace("two-host-tcp-it", "flows-after-it")
+                + "{\"name\": \"second\", \"kind\": \"bulk\", \"from\": \"h1\", \"to\": \"h2\", \"port\": 5002, \"bytes\": 2000000, \"after\": \"bulk1\", \"start\": \"10ms\"},\n"
+                + "{\"name\": \"third\", \"kind\": \"bulk\", \"from\": \"h1\", \"to\": \"h2\", \"port\": 5003, \"bytes\": 1000000}]}\n";
+        assertTrue(sc.contains("\"after\": \"bulk1\"") && !sc.contains("rr1"), sc);
+        Path dir = Files.createTempDirectory("nicemu-flows-after");
+        Map<String, Object> s = runner.run(sc, dir, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        List<Map<String, Object>> flows = (List<Map<String, Object>>) s.get("flows");
+        for (Map<String, Object> f : flows) assertEquals(Boolean.TRUE, f.get("byte_exact"), f.toString());
+        long firstEnd = ((Number) ((Map<String, Object>) flows.get(0).get("sender")).get("endNs")).longValue();
+        Map<String, Object> second = (Map<String, Object>) flows.get(1).get("sender");
+        long secondStart = ((Number) second.get("startNs")).longValue();
+        assertEquals("bulk1", flows.get(1).get("after"));
+        assertEquals(firstEnd, secondStart, "the second client starts at the first client's end: " + flows.get(1));
+        long thirdStart = ((Number) ((Map<String, Object>) flows.get(2).get("sender")).get("startNs")).longValue();
+        assertEquals(0L, thirdStart, "a flow without 'after' starts at its start time");
+        assertTrue(firstEnd > 50_000_000L, "the first flow took a while: " + firstEnd);
+    }
 }

@@ -87,7 +87,7 @@ public record Scenario(String name, long seed, boolean virtualTime, long duratio
      */
     public record FlowDef(String path, String name, String kind, String from, String to, int dst, int port, long bytes,
             int requestBytes, int responseBytes, int transactions, String cc, Boolean noDelay, Integer sndbuf, Integer mss,
-            int chunk, int cpu, int serverCpu, long startNanos, String start, long seed, String protocol, String scheduler) {
+            int chunk, int cpu, int serverCpu, long startNanos, String start, long seed, String protocol, String scheduler, String after) {
         /** True for an MPTCP flow. */
         public boolean mptcp() {
             return "mptcp".equals(protocol);

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -200,7 +201,12 @@ final class ScenarioEngine {
                 Timer t = emu.loop().newTimer("scenario action " + (i++) + " " + a.cmd(), () -> runAction(emu, r, log));
                 t.arm(a.atNanos());
             }
-            for (Scenario.FlowDef f : sc.flows()) flows.add(at(f.path(), () -> flow(emu, f, log)));
+            Map<String, List<Runnable>> whenClientDone = new HashMap<>(); // flow name -> what its client's end starts ("after")
+            for (Scenario.FlowDef f : sc.flows()) {
+                List<Runnable> mine = new ArrayList<>();
+                whenClientDone.put(f.name(), mine);
+                flows.add(at(f.path(), () -> flow(emu, f, mine, f.after() == null ? null : whenClientDone.get(f.after()), log)));
+            }
             return null;
         });
         return results;
@@ -208,9 +214,10 @@ final class ScenarioEngine {
 
     /**
      * Starts a flow's server now (it listens from time 0) and arms its client at the flow's start
-     * time. Loop thread.
+     * time or, with {@code after}, when that flow's client is done (not before the start time).
+     * Loop thread.
      */
-    private FlowRun flow(Emulation emu, Scenario.FlowDef f, PrintStream log) {
+    private FlowRun flow(Emulation emu, Scenario.FlowDef f, List<Runnable> onClientDone, List<Runnable> after, PrintStream log) {
         SocketLayer layer = sockets.get();
         if (layer == null) throw new IllegalArgumentException(NO_SOCKET_LAYER);
         Host from = f.from() == null ? null : emu.host(f.from()), to = f.to() == null ? null : emu.host(f.to());
@@ -244,6 +251,7 @@ final class ScenarioEngine {
         MptcpFlowProbe p = probe;
         SocketApp cl = client;
         Runnable done = () -> {
+            if (cl != null) for (Runnable r : onClientDone) r.run();
             if (p != null && cl != null) p.clientDone();
             if (log != null) {
                 String err = cl != null ? cl.error() : server.error();
@@ -254,7 +262,11 @@ final class ScenarioEngine {
         else server.onDone(done);
         if (server != null) server.start();
         if (probe != null) probe.start();
-        if (client != null) emu.loop().newTimer("scenario flow " + f.name(), client::start).arm(f.startNanos());
+        if (client != null) {
+            Timer start = emu.loop().newTimer("scenario flow " + f.name(), client::start);
+            if (after == null) start.arm(f.startNanos());
+            else after.add(() -> start.arm(Math.max(f.startNanos(), emu.loop().now())));
+        }
         return new FlowRun(f, client, server, probe);
     }
 
@@ -664,6 +676,7 @@ final class ScenarioEngine {
         if (d.external()) m.put("peer", "external");
         m.put("dst", c == null ? null : org.nicemu.api.wire.Ipv4Address.toString(d.dst()));
         m.put("port", d.port());
+        if (d.after() != null) m.put("after", d.after());
         m.put("cc", d.cc());
         m.put("protocol", d.protocol());
         if (d.mptcp()) m.put("scheduler", d.scheduler());

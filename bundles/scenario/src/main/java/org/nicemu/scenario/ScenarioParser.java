@@ -148,7 +148,7 @@ public final class ScenarioParser {
         for (int i = 0; i < nodes.size(); i++) {
             N f = nodes.get(i);
             f.object("name", "kind", "from", "to", "dst", "port", "bytes", "host", "listen", "requestBytes", "responseBytes", "transactions", "cc",
-                    "nodelay", "sndbuf", "mss", "chunk", "cpu", "serverCpu", "start", "seed", "protocol", "scheduler");
+                    "nodelay", "sndbuf", "mss", "chunk", "cpu", "serverCpu", "start", "after", "seed", "protocol", "scheduler");
             String name = f.get("name").string(null, NAME_PATTERN, "a flow name of 1-64 letters, digits, '_', '.', '-'");
             if (!names.add(name)) throw f.get("name").bad("duplicate flow name '" + name + "'");
             N kindN = f.get("kind");
@@ -157,7 +157,7 @@ public final class ScenarioParser {
             boolean bulk = kind.equals("bulk");
             boolean sink = kind.equals("sink");
             List<String> notHere = bulk ? List.of("requestBytes", "responseBytes", "transactions", "host", "listen")
-                    : sink ? List.of("from", "to", "dst", "port", "bytes", "requestBytes", "responseBytes", "transactions", "chunk", "cpu", "start", "seed", "nodelay", "sndbuf", "mss")
+                    : sink ? List.of("from", "to", "dst", "port", "bytes", "requestBytes", "responseBytes", "transactions", "chunk", "cpu", "start", "after", "seed", "nodelay", "sndbuf", "mss")
                     : List.of("bytes", "chunk", "host", "listen");
             for (String only : notHere) {
                 if (!f.get(only).missing()) {
@@ -179,7 +179,7 @@ public final class ScenarioParser {
                 String[] ps = protocolAndScheduler(f);
                 int dst = 0;
                 out.add(new Scenario.FlowDef(f.path, name, kind, null, h.name(), dst, listen, 0, 0, 0, 0, null, null, null, null,
-                        65536, 0, serverCpu, 0, "0ms", 0, ps[0], ps[1]));
+                        65536, 0, serverCpu, 0, "0ms", 0, ps[0], ps[1], null));
                 continue;
             }
             Scenario.HostDef from = hostRef(f.get("from"), hosts);
@@ -242,10 +242,23 @@ public final class ScenarioParser {
             String start = startN.string("0ms", null, Units.TIME_FORMS);
             long startNanos = startN.time(start);
             if (startNanos > durationNanos) throw startN.bad("must not be later than the duration " + duration + ", got \"" + start + "\"", false);
+            N afterN = f.get("after");
+            String after = null;
+            if (!afterN.missing()) {
+                after = afterN.string(null, NAME_PATTERN, "the name of an earlier bulk or request-response flow");
+                Scenario.FlowDef prev = null;
+                for (Scenario.FlowDef d : out) if (d.name().equals(after)) prev = d;
+                if (prev == null || prev.from() == null) {
+                    List<String> earlier = new ArrayList<>();
+                    for (Scenario.FlowDef d : out) if (d.from() != null) earlier.add(d.name());
+                    throw afterN.bad("must name an earlier bulk or request-response flow of this scenario (its client's end starts this one); "
+                            + (earlier.isEmpty() ? "there is none before this flow" : "accepted: " + String.join(", ", earlier)) + ", got \"" + after + "\"", false);
+                }
+            }
             long fseed = f.get("seed").longValue(seed * 1_000_003L + i + 1, Long.MIN_VALUE, Long.MAX_VALUE);
             String[] ps = protocolAndScheduler(f);
             out.add(new Scenario.FlowDef(f.path, name, kind, from.name(), to == null ? null : to.name(), dst, port, bytes, req, resp, tx, cc, noDelay, sndbuf, mss,
-                    chunk, cpu, serverCpu, startNanos, start, fseed, ps[0], ps[1]));
+                    chunk, cpu, serverCpu, startNanos, start, fseed, ps[0], ps[1], after));
         }
         return out;
     }

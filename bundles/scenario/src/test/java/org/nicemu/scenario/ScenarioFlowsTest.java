@@ -68,6 +68,18 @@ class ScenarioFlowsTest {
     }
 
     @Test
+    void afterNamesAnEarlierClientFlow() {
+        String second = ",{\"name\":\"g\",\"kind\":\"bulk\",\"from\":\"h1\",\"to\":\"h2\",\"dst\":\"198.18.0.2\",\"port\":5002,\"bytes\":5%s}";
+        Scenario sc = ScenarioParser.parse(json(String.format(BULK, "") + String.format(second, ",\"after\":\"f\"")));
+        assertNull(sc.flows().get(0).after());
+        assertEquals("f", sc.flows().get(1).after());
+        assertEquals("flows[1].after: must name an earlier bulk or request-response flow of this scenario (its client's end starts this one); "
+                + "accepted: f, got \"nope\"", error(json(String.format(BULK, "") + String.format(second, ",\"after\":\"nope\""))));
+        assertEquals("flows[0].after: must name an earlier bulk or request-response flow of this scenario (its client's end starts this one); "
+                + "there is none before this flow, got \"g\"", error(json(String.format(BULK, ",\"after\":\"g\"") + String.format(second, ""))));
+    }
+
+    @Test
     void requestResponse() {
         Scenario.FlowDef f = ScenarioParser.parse(json("{\"name\":\"rr\",\"kind\":\"request-response\",\"from\":\"h1\",\"to\":\"h2\",\"dst\":\"198.18.0.2\","
                 + "\"port\":7000,\"requestBytes\":100,\"responseBytes\":2000,\"transactions\":50,\"nodelay\":true,\"start\":\"5ms\",\"seed\":9}")).flows().get(0);
