@@ -3,7 +3,7 @@ package org.nicemu.port.live;
 /**
  * One open capture/injection handle on a real interface: what {@link LivePort} needs from libpcap.
  * {@link PcapLiveHandle} is the real one (Pcap4J); tests use fakes. {@link #next()} is called only
- * by the port's capture thread, {@link #send} only by the emulation's loop thread, {@link #close}
+ * by the port's capture thread, {@link #send} only by the port's injection thread, {@link #close}
  * by either; an implementation must allow {@code next} and {@code send} to run at the same time
  * (libpcap does: reads come from the capture ring, sends go through {@code send(2)} on the socket).
  */

@@ -34,7 +34,14 @@ import org.nicemu.port.live.LiveHandle.LiveException;
  * <li><b>Monitor thread</b> ({@code nicemu-live-IF-link}): every {@code pollMillis} reads the
  * interface's link state from sysfs and libpcap's statistics, and reopens a failed handle once the
  * interface is up again.</li>
- * <li><b>Loop thread</b>: {@link #transmit} (inject), the drain task (at most {@link #DRAIN_BATCH}
+ * <li><b>Injection thread</b> ({@code nicemu-live-IF-tx}, daemon, started by the first
+ * {@link #transmit}): takes frames from the {@link TxRing} and injects them
+ * ({@code pcap_sendpacket}). On a veth the kernel runs the peer's whole receive path (IP, TCP, the
+ * socket wake-up) inside that {@code send(2)}: on the loop thread it cost about as much as the
+ * emulated stack itself. Parks while the ring is empty; the loop unparks it.</li>
+ * <li><b>Loop thread</b>: {@link #transmit} (a copy into the TX ring; while the ring is full the loop
+ * waits for the injection thread, counted as {@code tx_ring_full}: the interface sets the pace, as
+ * a real NIC's transmit ring does), the drain task (at most {@link #DRAIN_BATCH}
  * frames at a time, then a timer at the same time so that the NIC's interrupt and NAPI poll run in
  * between and the RX ring is refilled), carrier changes ({@link PortBinding#setCarrier}).</li>
  * </ul>
@@ -55,6 +62,8 @@ public final class LivePort implements NicPort {
     public static final int ETH_ZLEN = 60;
     /** Frames handed to the NIC per drain step. */
     static final int DRAIN_BATCH = 32;
+    /** Frames the TX ring holds between the loop and the injection thread. */
+    static final int TX_RING = 256;
 
     private final String ifname;
     private final String devName;
@@ -70,19 +79,28 @@ public final class LivePort implements NicPort {
     private volatile String filter;
     private volatile boolean closed;
     private volatile boolean running;
-    private volatile Thread captureThread, monitorThread;
+    private volatile Thread captureThread, monitorThread, injectThread;
+    private final TxRing txRing = new TxRing(TX_RING, 2048);
+    /** The injection thread is parked (or about to park) on an empty ring: the loop unparks it. */
+    private volatile boolean injectIdle;
+    /** The loop waits for room in the full TX ring: the injection thread unparks {@link #txWaiter} at half. */
+    private volatile boolean txWaiting;
+    private volatile Thread txWaiter;
+    /** Spin-waits of the injection thread on an empty ring before it parks. */
+    private static final int IDLE_SPINS = 200;
     private final AtomicBoolean drainPending = new AtomicBoolean();
     private Timer drainTimer;
-    private byte[] txScratch = new byte[2048];
 
     // capture thread writes, anyone reads
     private volatile long rxFrames, rxBytes, rxOverruns, handleErrors, reopens, linkChanges; // one writer each
     private volatile long pcapRecv, pcapDrop, pcapIfdrop;
     private volatile boolean carrier = true;
     private volatile String lastProblem;
-    // loop thread
-    private long rxDelivered, txFrames, txBytes, txErrors, txPadded, txNoHandle;
+    // injection thread writes, anyone reads
+    private volatile long txFrames, txBytes, txErrors, txNoHandle;
     private String lastTxError;
+    // loop thread
+    private long rxDelivered, txPadded, txRingFull;
 
     /**
      * Opens {@code ifname} now (so that a missing interface, missing permission or missing libpcap
@@ -348,28 +366,73 @@ public final class LivePort implements NicPort {
         }
     }
 
+    /**
+     * Copies the frame (zero-padded to {@link #ETH_ZLEN}) into the TX ring for the injection thread.
+     * While the ring is full the loop sleeps until the injection thread has emptied half of it
+     * (counted once per full ring as {@code tx_ring_full}): no spinning, the CPU goes to the injection.
+     */
     @Override
     public void transmit(long timestampNanos, int txQueue, byte[] frame, int off, int len) {
         if (closed) return;
+        if (len < ETH_ZLEN) txPadded++;
+        if (injectThread == null) startInjector();
+        if (!txRing.offer(frame, off, len, ETH_ZLEN)) {
+            txRingFull++;
+            txWaiter = Thread.currentThread();
+            while (!txRing.offer(frame, off, len, ETH_ZLEN)) {
+                if (closed || injectThread == null) return;
+                LockSupport.unpark(injectThread);
+                txWaiting = true;
+                if (txRing.size() > txRing.capacity() / 2) LockSupport.parkNanos(1_000_000); // until half empty
+                txWaiting = false;
+            }
+        }
+        if (injectIdle) LockSupport.unpark(injectThread);
+    }
+
+    private synchronized void startInjector() {
+        if (injectThread != null || closed) return;
+        Thread t = new Thread(this::injectMain, "nicemu-live-" + ifname + "-tx");
+        t.setDaemon(true);
+        injectThread = t;
+        t.start();
+    }
+
+    /**
+     * Injection thread: injects each frame of the TX ring in order; parks while the ring is empty.
+     * Leaves when the port closes, after the frames already in the ring (bounded by the ring).
+     */
+    private void injectMain() {
+        int idleSpins = 0;
+        while (true) {
+            byte[] b = txRing.peek();
+            if (b == null) {
+                if (closed) return;
+                if (++idleSpins < IDLE_SPINS) { // the next frame usually follows within microseconds: no park/unpark pair per frame
+                    Thread.onSpinWait();
+                    continue;
+                }
+                idleSpins = 0;
+                injectIdle = true;
+                if (txRing.size() == 0 && !closed) LockSupport.parkNanos(pollNanos);
+                injectIdle = false;
+                continue;
+            }
+            idleSpins = 0;
+            inject(b, txRing.peekLength());
+            txRing.release();
+            if (txWaiting && txRing.size() <= txRing.capacity() / 2) LockSupport.unpark(txWaiter);
+        }
+    }
+
+    private void inject(byte[] b, int n) {
         LiveHandle h = handle;
         if (h == null) {
             txNoHandle++;
             return;
         }
-        byte[] buf = frame;
-        int n = len;
-        if (off != 0 || len < ETH_ZLEN) {
-            n = Math.max(len, ETH_ZLEN);
-            if (txScratch.length < n) txScratch = new byte[n];
-            buf = txScratch;
-            System.arraycopy(frame, off, buf, 0, len);
-            if (len < ETH_ZLEN) {
-                java.util.Arrays.fill(buf, len, ETH_ZLEN, (byte) 0);
-                txPadded++;
-            }
-        }
         try {
-            h.send(buf, n);
+            h.send(b, n);
             txFrames++;
             txBytes += n;
         } catch (LiveException | RuntimeException e) {
@@ -379,15 +442,30 @@ public final class LivePort implements NicPort {
         }
     }
 
+    /** Waits (at most 2 s) until every frame transmitted so far has been injected (or dropped and counted). */
     @Override
     public void flush() {
-        // frames are injected as they are transmitted
+        long end = System.nanoTime() + 2_000_000_000L;
+        while (txRing.size() > 0 && injectThread != null && System.nanoTime() < end) {
+            LockSupport.unpark(injectThread);
+            LockSupport.parkNanos(100_000);
+        }
     }
 
     @Override
     public void close() {
         if (closed) return;
+        flush();
         closed = true;
+        Thread t = injectThread;
+        if (t != null) {
+            LockSupport.unpark(t);
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         stopThreads();
         LiveHandle h = handle;
         handle = null;
@@ -432,6 +510,8 @@ public final class LivePort implements NicPort {
         m.put("tx_frames", txFrames);
         m.put("tx_bytes", txBytes);
         m.put("tx_padded", txPadded);
+        m.put("tx_ring_full", txRingFull);
+        m.put("tx_queued", (long) txRing.size());
         m.put("tx_errors", txErrors);
         m.put("tx_no_handle", txNoHandle);
         m.put("pcap_recv", pcapRecv);

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,8 +34,8 @@ class LivePortTest {
     static final byte[] MAC = {2, 0, 0, 0, 1, 1};
 
     /** A handle that records what is sent and plays back queued frames or errors. */
-    static final class FakeHandle implements LiveHandle {
-        final List<byte[]> sent = new ArrayList<>();
+    static class FakeHandle implements LiveHandle {
+        final List<byte[]> sent = java.util.Collections.synchronizedList(new ArrayList<>());
         final ConcurrentLinkedQueue<Object> incoming = new ConcurrentLinkedQueue<>();
         volatile String filter;
         volatile boolean closed;
@@ -154,6 +155,7 @@ class LivePortTest {
         p.transmit(0, 0, arp, 0, 42);
         p.transmit(0, 0, big, 10, 1514);
         p.transmit(0, 0, big, 0, 60);
+        p.flush(); // the injection thread has sent them
         assertEquals(3, h.sent.size());
         assertEquals(60, h.sent.get(0).length);
         for (int i = 0; i < 42; i++) assertEquals(0x55, h.sent.get(0)[i]);
@@ -167,10 +169,38 @@ class LivePortTest {
         assertEquals(0, s.get("tx_errors"));
         h.closed = true; // sendPacket fails now
         p.transmit(0, 0, big, 0, 100);
+        p.flush();
         assertEquals(1, p.stats().get("tx_errors"));
         p.close();
         p.transmit(0, 0, big, 0, 100);
         assertEquals(3, p.stats().get("tx_frames"), "nothing is sent after close");
+    }
+
+    @Test
+    void aFullTxRingMakesTheLoopWaitAndLosesNothing() {
+        FakeHandle h = new FakeHandle() {
+            @Override
+            public void send(byte[] frame, int len) throws LiveException {
+                LockSupport.parkNanos(20_000); // a slow interface
+                super.send(frame, len);
+            }
+        };
+        LivePort p = port(h, new AtomicReference<>(Link.UP), 64);
+        int n = LivePort.TX_RING * 3;
+        byte[] f = new byte[100];
+        for (int i = 0; i < n; i++) {
+            f[0] = (byte) i;
+            f[1] = (byte) (i >> 8);
+            p.transmit(0, 0, f, 0, f.length);
+        }
+        assertTrue(p.stats().get("tx_ring_full") > 0, "the ring filled up: " + p.stats());
+        p.flush();
+        assertEquals(0, p.stats().get("tx_queued"));
+        assertEquals(n, p.stats().get("tx_frames"));
+        assertEquals(n, h.sent.size());
+        for (int i = 0; i < n; i++) assertEquals(i, (h.sent.get(i)[0] & 0xff) | (h.sent.get(i)[1] & 0xff) << 8, "frame " + i + " in order");
+        p.close();
+        assertEquals(n, h.sent.size());
     }
 
     @Test
@@ -241,6 +271,7 @@ class LivePortTest {
             assertEquals(0, p.stats().get("carrier"));
             byte[] f = new byte[60];
             p.transmit(0, 0, f, 0, 60);
+            p.flush();
             assertEquals(1, p.stats().get("tx_no_handle"), "frames sent while the link is down are counted");
             link.set(Link.UP);
             end = System.nanoTime() + 5_000_000_000L;
@@ -252,6 +283,7 @@ class LivePortTest {
             assertEquals(List.of(true, false, true), b.carrier);
             assertNull(p.lastProblem());
             p.transmit(0, 0, f, 0, 60);
+            p.flush();
             assertEquals(1, second.sent.size());
         } finally {
             p.close();
