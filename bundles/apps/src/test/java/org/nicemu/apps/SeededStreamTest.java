@@ -50,6 +50,44 @@ class SeededStreamTest {
         assertArrayEquals(Arrays.copyOfRange(whole, 12_345, 12_355), tail);
     }
 
+    /**
+     * fill() against byteAt() byte by byte: random seeds, starting positions (unaligned ones too, reached
+     * with skip()), buffer offsets and chunk sizes 0..100000; the bytes around each chunk are untouched.
+     */
+    @Test
+    void randomChunksMatchByteAt() {
+        SplittableRandom r = new SplittableRandom(0x5eed);
+        byte[] buf = new byte[100_016];
+        for (int t = 0; t < 300; t++) {
+            long seed = t % 3 == 0 ? t : r.nextLong();
+            SeededStream s = new SeededStream(seed);
+            long start = t % 5 == 0 ? r.nextInt(16) : r.nextLong(1L << 50);
+            s.skip(start);
+            long p = start;
+            for (int c = 0; c < 4; c++) {
+                int len = c == 0 ? r.nextInt(100_001) : r.nextInt(r.nextBoolean() ? 20 : 3000);
+                int off = r.nextInt(buf.length - len + 1);
+                byte marker = (byte) r.nextInt();
+                Arrays.fill(buf, marker);
+                s.fill(buf, off, len);
+                for (int k = 0; k < len; k++) {
+                    if (buf[off + k] != SeededStream.byteAt(seed, p + k)) {
+                        assertEquals(SeededStream.byteAt(seed, p + k), buf[off + k], "seed " + seed + " position " + (p + k) + " of a fill of " + len + " from " + p);
+                    }
+                }
+                for (int k = 0; k < off; k++) if (buf[k] != marker) assertEquals(marker, buf[k], "before the chunk at " + k);
+                for (int k = off + len; k < buf.length; k++) if (buf[k] != marker) assertEquals(marker, buf[k], "after the chunk at " + k);
+                p += len;
+                assertEquals(p, s.position());
+                if (r.nextInt(4) == 0) { // skip to an arbitrary (usually unaligned) position
+                    long n = r.nextInt(1000);
+                    s.skip(n);
+                    p += n;
+                }
+            }
+        }
+    }
+
     @Test
     void otherSeedOtherBytes() {
         assertFalse(Arrays.equals(bytes(1, 64), bytes(2, 64)));

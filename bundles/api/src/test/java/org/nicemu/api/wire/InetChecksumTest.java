@@ -71,6 +71,96 @@ class InetChecksumTest {
         }
     }
 
+    /** The partial() of the word-at-a-time implementation (4 bytes per step) before it read 8 at a time. */
+    static long fourBytesAtATime(byte[] b, int off, int len, long sum) {
+        int i = off, end = off + len;
+        long s = 0;
+        for (; i <= end - 4; i += 4) {
+            s += ((b[i] & 0xffL) << 24) | ((b[i + 1] & 0xff) << 16) | ((b[i + 2] & 0xff) << 8) | (b[i + 3] & 0xff);
+        }
+        for (; i < end; i += 2) s += (b[i] & 0xff) << 8 | (i + 1 < end ? b[i + 1] & 0xff : 0);
+        return InetChecksum.add(sum, s);
+    }
+
+    /** 16-bit ones'-complement addition with end-around carry (RFC 1071), for values up to 0xffff. */
+    static int onesAdd16(int a, int w) {
+        int r = a + w;
+        return (r & 0xffff) + (r >>> 16);
+    }
+
+    /**
+     * RFC 1071 from its definition: the 16-bit ones'-complement sum of the four 16-bit pieces of
+     * {@code init} and the region's big-endian byte pairs (an odd last byte padded with zero).
+     */
+    static int rfc1071(byte[] b, int off, int len, long init) {
+        int acc = 0;
+        for (int k = 0; k < 64; k += 16) acc = onesAdd16(acc, (int) (init >>> k) & 0xffff);
+        for (int i = 0; i < len; i += 2) {
+            int hi = b[off + i] & 0xff;
+            int lo = i + 1 < len ? b[off + i + 1] & 0xff : 0;
+            acc = onesAdd16(acc, hi << 8 | lo);
+        }
+        return acc;
+    }
+
+    @Test
+    void knownAnswersForShortRegionsAndWrappingSums() {
+        byte[] b = hex("0001 f203 f4f5 f6f7");
+        // the unfolded sum (32-bit big-endian words plus tail) and its fold, for each prefix length 0..8
+        long[] unfolded = {0, 0, 0x1, 0xf201, 0x1f203, 0x2e603, 0x2e6f8, 0x3dcf8, 0xf4f7e8faL};
+        int[] reduced = {0, 0, 0x1, 0xf201, 0xf204, 0xe605, 0xe6fa, 0xdcfb, 0xddf2};
+        byte[] shifted = new byte[b.length + 3]; // the same bytes at an odd offset
+        System.arraycopy(b, 0, shifted, 3, b.length);
+        for (int len = 0; len <= 8; len++) {
+            assertEquals(unfolded[len], InetChecksum.partial(b, 0, len, 0), "len " + len);
+            assertEquals(unfolded[len], InetChecksum.partial(shifted, 3, len, 0), "odd offset, len " + len);
+            assertEquals(reduced[len], InetChecksum.reduce(InetChecksum.partial(b, 0, len, 0)), "len " + len);
+        }
+        byte[] ones = hex("ffff ffff ffff ffff ff");
+        // 2 * 0xffffffff added to 2^64 - 1 wraps: the end-around carry adds the lost 2^64 back as 1
+        assertEquals(0x1fffffffeL, InetChecksum.partial(ones, 0, 8, -1L));
+        assertEquals(0xffff, InetChecksum.reduce(InetChecksum.partial(ones, 0, 8, -1L)));
+        assertEquals(1, InetChecksum.partial(b, 0, 2, -1L)); // (2^64 - 1) + 1 == 1
+        assertEquals(0xff00, InetChecksum.partial(ones, 8, 1, 0));
+        assertEquals(0x0000, InetChecksum.checksum(ones, 0, 8));
+    }
+
+    /**
+     * The 8-bytes-at-a-time partial() returns exactly what the 4-bytes-at-a-time one did, and folds to the
+     * RFC 1071 sum, for random data, offsets (odd ones too), lengths 0..3000 and initial sums (some
+     * near 2^64); and blockAdd() of two pieces split at a random (possibly odd) point agrees as well.
+     */
+    @Test
+    void randomRegionsMatchTheRfc1071Definition() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(0x1071);
+        byte[] b = new byte[3100];
+        for (int k = 0; k < 20_000; k++) {
+            int kind = r.nextInt(4);
+            if (kind == 0) java.util.Arrays.fill(b, (byte) 0);
+            else if (kind == 1) java.util.Arrays.fill(b, (byte) 0xff);
+            else r.nextBytes(b);
+            int len = r.nextInt(4) == 0 ? r.nextInt(17) : r.nextInt(3001);
+            int off = r.nextInt(b.length - len + 1);
+            long init;
+            switch (r.nextInt(5)) {
+                case 0: init = 0; break;
+                case 1: init = -1L - r.nextLong(1L << 36); break; // near 2^64: the final add wraps
+                case 2: init = r.nextLong(1L << 20); break;
+                default: init = r.nextLong(); break;
+            }
+            String what = "off " + off + " len " + len + " init " + Long.toHexString(init);
+            long got = InetChecksum.partial(b, off, len, init);
+            assertEquals(fourBytesAtATime(b, off, len, init), got, what);
+            int want = rfc1071(b, off, len, init);
+            assertEquals(want, InetChecksum.reduce(got), what);
+            assertEquals(~want & 0xffff, InetChecksum.fold(got), what);
+            int split = r.nextInt(len + 1);
+            long first = InetChecksum.partial(b, off, split, init);
+            long chained = InetChecksum.blockAdd(first, InetChecksum.partial(b, off + split, len - split, 0), split);
+            assertEquals(want, InetChecksum.reduce(chained), what + " split " + split);
+        }
+    }
+
     @Test
     void foldHandlesLargeAndWrappingSums() {
         assertEquals(0xffff, InetChecksum.reduce(0xffffL));
