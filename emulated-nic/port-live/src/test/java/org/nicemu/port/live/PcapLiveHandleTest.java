@@ -28,6 +28,7 @@ class PcapLiveHandleTest {
     void loopbackOpensWithFilterAndStatistics() throws Exception {
         Assumptions.assumeTrue(root(), "opening an interface needs root or CAP_NET_RAW; skipped when not root");
         try (PcapLiveHandle h = PcapLiveHandle.open("lo", 20, 1 << 20)) {
+            assertTrue(h.direct(), "pcap_sendpacket / pcap_next_ex are called directly on Pcap4J's pcap_t");
             h.setFilter(LivePort.bpfFilter(new byte[] {2, 0, 0, 0, 1, 1}));
             long[] s = h.stats();
             assertNotNull(s);
