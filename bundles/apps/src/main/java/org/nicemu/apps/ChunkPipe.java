@@ -4,7 +4,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -16,9 +15,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * calls {@link #await} before it reads what the consumer computed. The consumer sees the same
  * bytes in the same order whatever the thread timing, so results stay deterministic. A pipe has
  * at most {@link #BUDGET} bytes of chunks (at least two), allocated when needed; when all of them
- * wait for the consumer, {@link #chunk} waits (at most {@link #OWNER_WAIT_NANOS}) for the pool thread
- * to free one, then runs the consumer on the owner's thread (or waits while the pool thread is at it).
- * Owner methods are called by one thread at a time (the loop).
+ * wait for the consumer, {@link #chunk} runs the consumer on the owner's thread (or waits while the
+ * pool thread is at it). Owner methods are called by one thread at a time (the loop).
  */
 final class ChunkPipe {
     /** What is done with each chunk, on the pool thread, in submission order. */
@@ -28,8 +26,6 @@ final class ChunkPipe {
 
     /** Bytes of chunks per pipe at most: enough for the consumer to run behind without stalling the loop. */
     static final int BUDGET = 1 << 20;
-    /** How long the owner waits for the pool thread to free a chunk before it consumes chunks itself. */
-    static final long OWNER_WAIT_NANOS = 2_000_000L;
 
     private static final class Chunk {
         final byte[] b;
@@ -131,15 +127,6 @@ final class ChunkPipe {
      */
     private Chunk takeFree() {
         Chunk c = free.poll();
-        if (c != null) return c;
-        try {
-            // the pool thread is usually at it (or at another pipe): waiting gives it the CPU, where
-            // hashing here would take the loop's (on 2 cores the loop then runs at half speed)
-            c = free.poll(OWNER_WAIT_NANOS, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the stream consumer", e);
-        }
         if (c != null) return c;
         if (consuming.tryLock()) {
             try {
