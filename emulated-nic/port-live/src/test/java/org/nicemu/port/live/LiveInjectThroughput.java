@@ -3,8 +3,8 @@ package org.nicemu.port.live;
 import java.util.Locale;
 
 /**
- * Frames per second the live port injects through {@code pcap_sendpacket} (Pcap4J/JNA) from one
- * thread, for 64- and 1514-byte frames: a plain {@code main()} that only prints; run it by hand as
+ * Frames per second the live port injects (its TX ring and injection thread, {@code pcap_sendpacket}
+ * through JNA) for 64- and 1514-byte frames: a plain {@code main()} that only prints; run it by hand as
  * root inside a network namespace with a veth (docs/port-live.md, "Speed"):
  * {@code ip netns exec NS java -cp TEST_CLASSPATH org.nicemu.port.live.LiveInjectThroughput IF [FRAMES]}.
  */
@@ -23,6 +23,7 @@ public final class LiveInjectThroughput {
                 frame[12] = 0x08;
                 long t0 = System.nanoTime();
                 for (int i = 0; i < n; i++) port.transmit(i, 0, frame, 0, size);
+                port.flush(); // the injection thread has sent them all
                 long dt = System.nanoTime() - t0;
                 System.out.printf(Locale.ROOT, "%4d B: %,d frames in %.2f s = %.2f M frames/s (%.2f Gbit/s); tx_errors %d%n", size, n, dt / 1e9,
                         n / (dt / 1e9) / 1e6, n * (double) size * 8 / dt, port.stats().get("tx_errors"));
