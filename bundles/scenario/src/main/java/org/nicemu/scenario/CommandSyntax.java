@@ -278,7 +278,7 @@ public final class CommandSyntax {
         }
     }
 
-    static final String PORT_USAGE = "ip link set DEV port live IFNAME [rxBacklog N] [bufferBytes N] [pollMillis N] | ip link set DEV port none";
+    static final String PORT_USAGE = "ip link set DEV port live IFNAME [rxBacklog N] [txRing N] [bufferBytes N] [pollMillis N] | ip link set DEV port none";
 
     /** The words after {@code ip link set DEV port}. */
     private static Cmd portChange(String dev, List<String> w) {

@@ -62,8 +62,6 @@ public final class LivePort implements NicPort {
     public static final int ETH_ZLEN = 60;
     /** Frames handed to the NIC per drain step. */
     static final int DRAIN_BATCH = 32;
-    /** Frames the TX ring holds between the loop and the injection thread. */
-    static final int TX_RING = 256;
 
     private final String ifname;
     private final String devName;
@@ -80,7 +78,7 @@ public final class LivePort implements NicPort {
     private volatile boolean closed;
     private volatile boolean running;
     private volatile Thread captureThread, monitorThread, injectThread;
-    private final TxRing txRing = new TxRing(TX_RING, 2048);
+    private final TxRing txRing;
     /** The injection thread is parked (or about to park) on an empty ring: the loop unparks it. */
     private volatile boolean injectIdle;
     /** The loop waits for room in the full TX ring: the injection thread unparks {@link #txWaiter} at half. */
@@ -107,12 +105,13 @@ public final class LivePort implements NicPort {
      * is reported when the port is opened, not later).
      *
      * @param rxBacklog  frames the hand-off queue holds
+     * @param txRing     frames the TX ring holds (rounded up to a power of two)
      * @param pollMillis link/statistics poll period and libpcap read timeout
      * @param onClose    run once after the port closed, may be null
      * @throws IllegalStateException with the user-facing message when the interface cannot be opened
      */
     LivePort(String devName, int numTxQueues, String ifname, LiveHandle.Opener opener, Function<String, Link> linkProbe,
-            int rxBacklog, int pollMillis, Runnable onClose) {
+            int rxBacklog, int txRing, int pollMillis, Runnable onClose) {
         this.devName = Objects.requireNonNull(devName, "devName");
         this.numTxQueues = numTxQueues;
         this.ifname = Objects.requireNonNull(ifname, "ifname");
@@ -120,6 +119,7 @@ public final class LivePort implements NicPort {
         this.linkProbe = linkProbe;
         this.pollNanos = TimeUnit.MILLISECONDS.toNanos(pollMillis);
         this.queue = new HandOff(rxBacklog);
+        this.txRing = new TxRing(txRing, 2048);
         this.onClose = onClose;
         try {
             this.handle = opener.open(ifname);

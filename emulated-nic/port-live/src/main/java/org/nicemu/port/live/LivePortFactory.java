@@ -19,7 +19,9 @@ import org.osgi.service.component.annotations.Deactivate;
  *
  * <p>Parameters: {@code ifname} (required) the interface, e.g. {@code veth-emu0};
  * {@code rxBacklog} frames the capture thread may queue for the loop (default {@value #DEFAULT_RX_BACKLOG},
- * 16..1048576; more are dropped and counted as {@code rx_overruns}); {@code bufferBytes} libpcap's
+ * 16..1048576; more are dropped and counted as {@code rx_overruns}); {@code txRing} frames the loop may
+ * queue for the injection thread (default {@value #DEFAULT_TX_RING}, 16..65536, rounded up to a power of
+ * two; when full the loop waits); {@code bufferBytes} libpcap's
  * kernel ring (default {@value #DEFAULT_BUFFER_BYTES}, 65536..1073741824); {@code pollMillis} how often the
  * link state and libpcap's statistics are read and a failed handle is retried, also the read
  * timeout (default {@value #DEFAULT_POLL_MILLIS}, 10..10000).
@@ -30,9 +32,10 @@ import org.osgi.service.component.annotations.Deactivate;
 public final class LivePortFactory implements NicPortFactory {
     public static final String KIND_LIVE = "live";
     static final int DEFAULT_RX_BACKLOG = 4096;
+    static final int DEFAULT_TX_RING = 1024;
     static final int DEFAULT_BUFFER_BYTES = 4 << 20;
     static final int DEFAULT_POLL_MILLIS = 200;
-    static final List<String> PARAMS = List.of("ifname", "rxBacklog", "bufferBytes", "pollMillis");
+    static final List<String> PARAMS = List.of("ifname", "rxBacklog", "txRing", "bufferBytes", "pollMillis");
     /** Interface names as Linux takes them (IFNAMSIZ 16 with the NUL, no '/', ':' or blanks). */
     static final String IFNAME_PATTERN = "[^/:\\s]{1,15}";
 
@@ -51,7 +54,7 @@ public final class LivePortFactory implements NicPortFactory {
     }
 
     /** Validated parameters. */
-    record Params(String ifname, int rxBacklog, int bufferBytes, int pollMillis) { }
+    record Params(String ifname, int rxBacklog, int txRing, int bufferBytes, int pollMillis) { }
 
     @Override
     public String kind() {
@@ -71,9 +74,10 @@ public final class LivePortFactory implements NicPortFactory {
             throw new IllegalArgumentException("port live: parameter 'ifname' is '" + ifname + "'; accepted: an interface name of 1-15 characters without '/', ':' or blanks");
         }
         int backlog = intParam(params, "rxBacklog", DEFAULT_RX_BACKLOG, 16, 1 << 20, "frames");
+        int txRing = intParam(params, "txRing", DEFAULT_TX_RING, 16, 1 << 16, "frames");
         int buffer = intParam(params, "bufferBytes", DEFAULT_BUFFER_BYTES, 1 << 16, 1 << 30, "bytes");
         int poll = intParam(params, "pollMillis", DEFAULT_POLL_MILLIS, 10, 10_000, "milliseconds");
-        return new Params(ifname, backlog, buffer, poll);
+        return new Params(ifname, backlog, txRing, buffer, poll);
     }
 
     private static int intParam(Map<String, String> p, String key, int dflt, int min, int max, String unit) {
@@ -100,7 +104,7 @@ public final class LivePortFactory implements NicPortFactory {
             throw new IllegalArgumentException("port live: numTxQueues " + numTxQueues + " out of range; accepted 1..65535");
         }
         LivePort[] holder = new LivePort[1];
-        LivePort port = new LivePort(devName, numTxQueues, p.ifname(), openers.apply(p), linkProbe, p.rxBacklog(), p.pollMillis(),
+        LivePort port = new LivePort(devName, numTxQueues, p.ifname(), openers.apply(p), linkProbe, p.rxBacklog(), p.txRing(), p.pollMillis(),
                 () -> mine.remove(holder[0]));
         holder[0] = port;
         mine.add(port);
@@ -109,7 +113,7 @@ public final class LivePortFactory implements NicPortFactory {
 
     @Override
     public String usage() {
-        return "live ifname=IF [rxBacklog N] [bufferBytes N] [pollMillis N] — the NIC on a real interface through libpcap"
+        return "live ifname=IF [rxBacklog N] [txRing N] [bufferBytes N] [pollMillis N] — the NIC on a real interface through libpcap"
                 + " (root or CAP_NET_RAW; real time only)";
     }
 

@@ -16,7 +16,7 @@ public final class LiveInjectThroughput {
         String ifname = args[0];
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
         try (PcapLiveHandle h = PcapLiveHandle.open(ifname, 200, 4 << 20)) {
-            LivePort port = new LivePort("eth0", 1, ifname, x -> h, x -> Interfaces.Link.UP, 1024, 200, null);
+            LivePort port = new LivePort("eth0", 1, ifname, x -> h, x -> Interfaces.Link.UP, 1024, LivePortFactory.DEFAULT_TX_RING, 200, null);
             byte[] frame = new byte[65_536 + 14];
             for (int size : new int[] {64, 1514, 64, 1514}) {
                 for (int i = 0; i < 6; i++) frame[i] = (byte) 0x02; // to a unicast MAC nobody has

@@ -101,7 +101,7 @@ class LivePortTest {
     }
 
     static LivePort port(FakeHandle h, AtomicReference<Link> link, int backlog) {
-        return new LivePort("eth0", 1, "veth-test0", ifname -> h, ifname -> link.get(), backlog, 10, null);
+        return new LivePort("eth0", 1, "veth-test0", ifname -> h, ifname -> link.get(), backlog, 256, 10, null);
     }
 
     static void runFor(Binding b, long millis) {
@@ -185,8 +185,8 @@ class LivePortTest {
                 super.send(frame, len);
             }
         };
-        LivePort p = port(h, new AtomicReference<>(Link.UP), 64);
-        int n = LivePort.TX_RING * 3;
+        LivePort p = new LivePort("eth0", 1, "veth-test0", ifname -> h, ifname -> Link.UP, 64, 64, 10, null);
+        int n = 64 * 3;
         byte[] f = new byte[100];
         for (int i = 0; i < n; i++) {
             f[0] = (byte) i;
@@ -255,7 +255,7 @@ class LivePortTest {
         FakeHandle second = new FakeHandle();
         AtomicInteger opens = new AtomicInteger();
         AtomicReference<Link> link = new AtomicReference<>(Link.UP);
-        LivePort p = new LivePort("eth0", 1, "veth-test0", ifname -> opens.getAndIncrement() == 0 ? first : second, ifname -> link.get(), 64, 10, null);
+        LivePort p = new LivePort("eth0", 1, "veth-test0", ifname -> opens.getAndIncrement() == 0 ? first : second, ifname -> link.get(), 64, 256, 10, null);
         Binding b = new Binding(false);
         p.bind(b);
         try {
@@ -295,12 +295,14 @@ class LivePortTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LivePortFactory.params(Map.of()));
         assertEquals("port live: parameter 'ifname' is required (the interface to put the NIC on, e.g. ifname=veth-emu0)", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> LivePortFactory.params(Map.of("ifname", "a", "file", "x")));
-        assertEquals("port live: unknown parameter 'file'; accepted: ifname, rxBacklog, bufferBytes, pollMillis", e.getMessage());
+        assertEquals("port live: unknown parameter 'file'; accepted: ifname, rxBacklog, txRing, bufferBytes, pollMillis", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> LivePortFactory.params(Map.of("ifname", "a", "txRing", "70000")));
+        assertEquals("port live: parameter 'txRing' is '70000'; accepted: an integer number of frames 16..65536 (default 1024)", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> LivePortFactory.params(Map.of("ifname", "a", "rxBacklog", "3")));
         assertEquals("port live: parameter 'rxBacklog' is '3'; accepted: an integer number of frames 16..1048576 (default 4096)", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> LivePortFactory.params(Map.of("ifname", "a/b")));
         assertTrue(e.getMessage().startsWith("port live: parameter 'ifname' is 'a/b'"), e.getMessage());
-        assertEquals(new LivePortFactory.Params("veth0", 4096, 4 << 20, 200), LivePortFactory.params(Map.of("ifname", "veth0")));
+        assertEquals(new LivePortFactory.Params("veth0", 4096, 1024, 4 << 20, 200), LivePortFactory.params(Map.of("ifname", "veth0")));
     }
 
     @Test
