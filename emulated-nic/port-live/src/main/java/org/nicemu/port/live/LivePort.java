@@ -28,8 +28,8 @@ import org.nicemu.port.live.LiveHandle.LiveException;
  * {@code pcap_next_ex} (immediate mode: each frame as it arrives), counts each frame and offers it
  * (Pcap4J's copy) to a bounded single-producer single-consumer {@link HandOff} queue. When the queue
  * is full the frame is dropped and counted as {@code rx_overruns}: the capture thread never blocks
- * on the loop. The first frame into an idle queue posts a drain task to the loop
- * ({@link EventLoop#post}), which wakes a loop parked until its next timer. libpcap's read timeout
+ * on the loop. The first frame into an idle queue posts a task to the loop ({@link EventLoop#post},
+ * which wakes a loop parked until its next timer) that arms the drain timer at the current time. libpcap's read timeout
  * does not bound a read on Linux, so a stop wakes the read with {@code pcap_breakloop}.</li>
  * <li><b>Monitor thread</b> ({@code nicemu-live-IF-link}): every {@code pollMillis} reads the
  * interface's link state from sysfs and libpcap's statistics, and reopens a failed handle once the
@@ -254,8 +254,23 @@ public final class LivePort implements NicPort {
                 drainPending.set(false);
                 return;
             }
-            b.loop().post(this::drain);
+            b.loop().post(this::armDrain);
         }
+    }
+
+    /**
+     * Loop thread, posted by the capture thread: the drain runs from a timer at the current time, not
+     * from the posted task itself. Posted tasks run before timers; a capture thread posting drain
+     * after drain would keep the NIC's interrupt (a timer at the same time) from ever running, NAPI
+     * would not refill the RX ring, and the NIC would drop frames (rx_missed) while the host idles.
+     */
+    private void armDrain() {
+        PortBinding b = binding;
+        if (b == null || closed) {
+            drainPending.set(false);
+            return;
+        }
+        drainTimer.arm(b.loop().now());
     }
 
     /** A handle failed at run time: counted, closed, link down; reopened by {@link #pollLink}. Capture thread. */
@@ -349,7 +364,7 @@ public final class LivePort implements NicPort {
 
     // ---------------------------------------------------------------- loop thread
 
-    /** Hands queued frames to the NIC, {@link #DRAIN_BATCH} at a time. Loop thread. */
+    /** Hands queued frames to the NIC, {@link #DRAIN_BATCH} at a time. Loop thread, from {@link #drainTimer}. */
     void drain() {
         drainPending.set(false);
         PortBinding b = binding;

@@ -82,7 +82,7 @@ class LivePortTest {
     }
 
     /** A binding on a real-time core loop, driven by the test thread. */
-    static final class Binding implements PortBinding {
+    static class Binding implements PortBinding {
         final EmuLoop loop;
         final List<byte[]> received = new ArrayList<>();
         final List<Boolean> carrier = new ArrayList<>();
@@ -201,6 +201,43 @@ class LivePortTest {
         for (int i = 0; i < n; i++) assertEquals(i, (h.sent.get(i)[0] & 0xff) | (h.sent.get(i)[1] & 0xff) << 8, "frame " + i + " in order");
         p.close();
         assertEquals(n, h.sent.size());
+    }
+
+    /**
+     * A frame captured while the loop drains (the capture thread is never idle under load) must not
+     * make the next batch run before a timer the NIC armed at the same time — its interrupt, whose
+     * NAPI poll refills the RX ring. It did when the capture thread posted the drain itself: posted
+     * tasks run before timers, the interrupt waited until the queue was empty and the ring overflowed.
+     */
+    @Test
+    void framesCapturedDuringADrainDoNotStarveTheNicsTimers() {
+        FakeHandle h = new FakeHandle();
+        LivePort p = port(h, new AtomicReference<>(Link.UP), 4096);
+        List<Integer> irqAt = new ArrayList<>(); // frames received when each "interrupt" ran
+        int[] got = {0};
+        Binding b = new Binding(false) {
+            org.nicemu.api.exec.Timer irq;
+
+            @Override
+            public FrameReceiver receiver() {
+                return (ts, f, off, len) -> {
+                    got[0]++;
+                    if (irq == null) irq = loop.newTimer("irq", () -> irqAt.add(got[0]));
+                    if (!irq.isArmed()) irq.arm(loop.now()); // as EmulatedNic.scheduleIrqDelivery()
+                    if (got[0] % 10 == 0) p.captured(new byte[60]); // the capture thread goes on meanwhile
+                };
+            }
+        };
+        p.bind(b);
+        try {
+            for (int i = 0; i < 100; i++) p.captured(new byte[60]);
+            runFor(b, 50);
+            assertEquals(111, got[0], "every frame delivered (100, and one captured per 10 delivered)");
+            assertTrue(irqAt.size() >= 3, "an interrupt between batches: " + irqAt);
+            assertEquals(LivePort.DRAIN_BATCH, irqAt.get(0), "the interrupt runs right after the first batch: " + irqAt);
+        } finally {
+            p.close();
+        }
     }
 
     @Test
