@@ -144,11 +144,16 @@ public final class Main implements Callable<Integer> {
                     String json = read(rest.get(0));
                     int rc = 0;
                     for (int i = 1; i <= repeat && rc == 0; i++) {
+                        resetPeakHeap();
+                        long cpu0 = processCpuNanos();
                         long t0 = System.nanoTime();
                         rc = runScenario(json, rest.get(0), outDir);
                         if (repeat > 1) {
-                            out.printf("nicemu: run %d of %d: %d ms wall (whole run incl. setup and pcap close), peak heap %d MiB%n", i, repeat,
-                                    (System.nanoTime() - t0) / 1_000_000, peakHeapBytes() >> 20);
+                            long wall = System.nanoTime() - t0, cpu = processCpuNanos() - cpu0;
+                            out.printf("nicemu: run %d of %d: %d ms wall (whole run incl. setup and pcap close), %s, peak heap %d MiB%n", i, repeat,
+                                    wall / 1_000_000, cpu0 < 0 ? "process CPU unknown"
+                                            : String.format(java.util.Locale.ROOT, "process CPU %d ms (%.2f cores)", cpu / 1_000_000, (double) cpu / wall),
+                                    peakHeapBytes() >> 20);
                         }
                     }
                     return rc;
@@ -207,6 +212,24 @@ public final class Main implements Callable<Integer> {
     }
 
     /** The highest heap use the JVM has seen (sum of the heap pools' peaks). */
+    /** The JVM's CPU time, all threads (JMX attribute {@code ProcessCpuTime}), or -1 when not available. */
+    static long processCpuNanos() {
+        try {
+            Object v = java.lang.management.ManagementFactory.getPlatformMBeanServer()
+                    .getAttribute(new javax.management.ObjectName("java.lang:type=OperatingSystem"), "ProcessCpuTime");
+            return v instanceof Long ? (Long) v : -1;
+        } catch (javax.management.JMException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Starts a new peak for {@link #peakHeapBytes} (each run of {@code --repeat} reports its own). */
+    static void resetPeakHeap() {
+        for (java.lang.management.MemoryPoolMXBean p : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == java.lang.management.MemoryType.HEAP) p.resetPeakUsage();
+        }
+    }
+
     static long peakHeapBytes() {
         long peak = 0;
         for (java.lang.management.MemoryPoolMXBean p : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
