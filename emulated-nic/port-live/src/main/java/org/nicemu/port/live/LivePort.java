@@ -450,7 +450,7 @@ public final class LivePort implements NicPort {
             h.send(b, n);
             txFrames++;
             txBytes += n;
-        } catch (LiveException | RuntimeException e) {
+        } catch (LiveException | RuntimeException | LinkageError e) { // counted; the injection thread goes on (a dead one would stall the loop)
             txErrors++;
             if (lastTxError == null) System.err.println("nicemu: " + e.getMessage() + " (further send errors are only counted: tx_errors)");
             lastTxError = e.getMessage();
