@@ -71,7 +71,7 @@ class InetChecksumTest {
         }
     }
 
-    /** The partial() of the word-at-a-time implementation (4 bytes per step) before it read 8 at a time. */
+    /** The unfolded sum partial() documents, byte by byte: big-endian 32-bit words, then 16-bit words and a padded odd byte. */
     static long fourBytesAtATime(byte[] b, int off, int len, long sum) {
         int i = off, end = off + len;
         long s = 0;
@@ -126,8 +126,8 @@ class InetChecksumTest {
     }
 
     /**
-     * The 8-bytes-at-a-time partial() returns exactly what the 4-bytes-at-a-time one did, and folds to the
-     * RFC 1071 sum, for random data, offsets (odd ones too), lengths 0..3000 and initial sums (some
+     * partial() returns exactly the unfolded sum it documents (32-bit big-endian words plus the tail,
+     * recomputed byte by byte here), and folds to the RFC 1071 sum, for random data, offsets (odd ones too), lengths 0..3000 and initial sums (some
      * near 2^64); and blockAdd() of two pieces split at a random (possibly odd) point agrees as well.
      */
     @Test
