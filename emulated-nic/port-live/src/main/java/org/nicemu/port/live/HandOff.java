@@ -16,10 +16,14 @@ final class HandOff {
 
     /** @param capacity frames, rounded up to a power of two */
     HandOff(int capacity) {
-        int c = Integer.highestOneBit(Math.max(1, capacity - 1)) << 1;
-        if (capacity == 1) c = 1;
+        int c = powerOfTwoAtLeast(capacity);
         slots = new AtomicReferenceArray<>(c);
         mask = c - 1;
+    }
+
+    /** The smallest power of two >= {@code capacity} (2 for anything below 1): the size of a ring indexed by a mask. */
+    static int powerOfTwoAtLeast(int capacity) {
+        return capacity == 1 ? 1 : Integer.highestOneBit(Math.max(1, capacity - 1)) << 1;
     }
 
     int capacity() {

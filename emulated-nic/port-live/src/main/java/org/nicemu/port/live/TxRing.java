@@ -22,8 +22,7 @@ final class TxRing {
 
     /** @param capacity frames, rounded up to a power of two; {@code slotBytes} initial buffer size */
     TxRing(int capacity, int slotBytes) {
-        int c = Integer.highestOneBit(Math.max(1, capacity - 1)) << 1;
-        if (capacity == 1) c = 1;
+        int c = HandOff.powerOfTwoAtLeast(capacity);
         bufs = new byte[c][slotBytes];
         lens = new int[c];
         mask = c - 1;
