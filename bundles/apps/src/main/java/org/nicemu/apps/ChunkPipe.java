@@ -11,8 +11,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * Hands byte chunks, in order, to a {@link Consumer} that runs on a pool thread instead of the
  * emulation's loop thread: hashing (SHA-256) and checking a flow's bytes costs about as much as
  * emulating them, and nothing in the emulation waits for the result. The owner takes a chunk
- * ({@link #chunk}), fills it, {@link #submit}s it (or copies bytes in with {@link #append}), and
- * calls {@link #await} before it reads what the consumer computed. The consumer sees the same
+ * ({@link #chunk}), fills it, {@link #submit}s it (or copies bytes in with {@link #append}, or
+ * writes them in place at {@link #filled} and {@link #commit}s them), and calls {@link #await}
+ * before it reads what the consumer computed. The consumer sees the same
  * bytes in the same order whatever the thread timing, so results stay deterministic. A pipe has
  * at most {@link #BUDGET} bytes of chunks (at least two), allocated when needed; when all of them
  * wait for the consumer, {@link #chunk} runs the consumer on the owner's thread (or waits while the
@@ -38,6 +39,8 @@ final class ChunkPipe {
 
     private final Consumer consumer;
     private final int chunkSize;
+    /** Bytes past {@link #chunkSize} each array has, so an in-place write of up to that many always fits. */
+    private final int headroom;
     private final Executor executor;
     private final ConcurrentLinkedQueue<Chunk> submitted = new ConcurrentLinkedQueue<>();
     private final int maxChunks;
@@ -52,12 +55,23 @@ final class ChunkPipe {
     private int fill;
 
     ChunkPipe(int chunkSize, Consumer consumer) {
-        this(chunkSize, consumer, ForkJoinPool.commonPool());
+        this(chunkSize, 0, consumer, ForkJoinPool.commonPool());
     }
 
     ChunkPipe(int chunkSize, Consumer consumer, Executor executor) {
+        this(chunkSize, 0, consumer, executor);
+    }
+
+    /**
+     * @param headroom bytes each chunk array has beyond {@code chunkSize}: an owner writing in place
+     *                 ({@link #commit}) can always write that many; a chunk is submitted once it
+     *                 holds at least {@code chunkSize} bytes
+     */
+    ChunkPipe(int chunkSize, int headroom, Consumer consumer, Executor executor) {
         if (chunkSize < 1) throw new IllegalArgumentException("chunk size must be >= 1, got " + chunkSize);
+        if (headroom < 0) throw new IllegalArgumentException("headroom must be >= 0, got " + headroom);
         this.chunkSize = chunkSize;
+        this.headroom = headroom;
         this.maxChunks = Math.max(2, BUDGET / chunkSize);
         this.free = new ArrayBlockingQueue<>(maxChunks);
         this.consumer = consumer;
@@ -79,7 +93,7 @@ final class ChunkPipe {
     void submit(int len) {
         Chunk c = current;
         if (c == null) throw new IllegalStateException("no chunk taken");
-        if (len < 0 || len > chunkSize) throw new IndexOutOfBoundsException("len " + len + " of " + chunkSize);
+        if (len < 0 || len > c.b.length) throw new IndexOutOfBoundsException("len " + len + " of " + c.b.length);
         current = null;
         c.len = len;
         submitted.add(c);
@@ -97,6 +111,24 @@ final class ChunkPipe {
             n -= k;
             if (fill == chunkSize) submit(fill);
         }
+    }
+
+    /** Bytes already in the chunk being filled (taking one when none is): the next in-place write goes there. */
+    int filled() {
+        chunk();
+        return fill;
+    }
+
+    /**
+     * Accounts {@code n} bytes the owner wrote in place at {@code chunk()[filled()]} (at most the
+     * headroom plus what is left below the chunk size); submits the chunk once it holds at least
+     * the chunk size.
+     */
+    void commit(int n) {
+        if (current == null) throw new IllegalStateException("no chunk taken");
+        if (n < 0 || n > current.b.length - fill) throw new IndexOutOfBoundsException("commit " + n + " with " + (current.b.length - fill) + " bytes of room");
+        fill += n;
+        if (fill >= chunkSize) submit(fill);
     }
 
     /**
@@ -118,7 +150,7 @@ final class ChunkPipe {
 
     private Chunk allocate() {
         allocated++;
-        return new Chunk(chunkSize);
+        return new Chunk(chunkSize + headroom);
     }
 
     /**

@@ -169,7 +169,6 @@ public final class Sink extends SocketApp {
         final EmuTask task;
         final int index;
         final StreamChecker in = new StreamChecker(verifySeed);
-        final byte[] buf = new byte[64 * 1024];
         StreamWriter out;
         long startNs = -1, firstNs = -1, lastNs = -1, endNs = -1;
         int reqGot;
@@ -196,8 +195,8 @@ public final class Sink extends SocketApp {
         @Override
         public int issue(IntConsumer cb) {
             if (sending) return out.send(s, respLeft, cb);
-            int len = requestBytes > 0 ? Math.min(buf.length, requestBytes - reqGot) : buf.length;
-            return s.recv(buf, 0, len, 0, cb);
+            int len = requestBytes > 0 ? Math.min(StreamChecker.MAX_RECEIVE, requestBytes - reqGot) : StreamChecker.MAX_RECEIVE;
+            return s.recv(in.buffer(), in.offset(), len, 0, cb); // in place: the checker hashes the chunk as it is
         }
 
         @Override
@@ -215,7 +214,7 @@ public final class Sink extends SocketApp {
             long t = now();
             if (firstNs < 0) firstNs = t;
             lastNs = t;
-            in.received(buf, 0, r);
+            in.received(r);
             if (requestBytes > 0) {
                 reqGot += r;
                 if (reqGot == requestBytes) {

@@ -2,6 +2,7 @@ package org.nicemu.apps;
 
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * Hashes received bytes and, when an expected seed is given, compares them with that
@@ -9,10 +10,12 @@ import java.util.Arrays;
  * on a pool thread ({@link ChunkPipe}); {@link #sha256} and {@link #mismatchAt} wait for it.
  */
 final class StreamChecker {
-    /** Bytes handed to the pipe per chunk. */
+    /** Bytes handed to the pipe per chunk (at least). */
     private static final int CHUNK = 256 * 1024;
+    /** Most bytes one in-place receive ({@link #buffer}) may write. */
+    static final int MAX_RECEIVE = 64 * 1024;
 
-    private final ChunkPipe pipe = new ChunkPipe(CHUNK, this::check);
+    private final ChunkPipe pipe = new ChunkPipe(CHUNK, MAX_RECEIVE, this::check, ForkJoinPool.commonPool());
     /** Pool-thread state (read after {@link ChunkPipe#await}). */
     private final MessageDigest sha = Sha.newDigest();
     private final SeededStream expect;
@@ -25,9 +28,25 @@ final class StreamChecker {
     /** {@code expectSeed} null: hash only. */
     StreamChecker(Long expectSeed) {
         expect = expectSeed == null ? null : new SeededStream(expectSeed);
-        scratch = expectSeed == null ? null : new byte[CHUNK];
+        scratch = expectSeed == null ? null : new byte[CHUNK + MAX_RECEIVE];
     }
 
+    /** Where to receive the next at most {@link #MAX_RECEIVE} bytes: {@code buffer()[offset()]}, then {@link #received(int)}. */
+    byte[] buffer() {
+        return pipe.chunk();
+    }
+
+    int offset() {
+        return pipe.filled();
+    }
+
+    /** Accounts {@code n} bytes received in place at {@code buffer()[offset()]}. */
+    void received(int n) {
+        pipe.commit(n);
+        bytes += n;
+    }
+
+    /** Accounts bytes received elsewhere: copies them in. */
     void received(byte[] b, int off, int n) {
         pipe.append(b, off, n);
         bytes += n;

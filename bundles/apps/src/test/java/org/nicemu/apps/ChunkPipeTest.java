@@ -57,6 +57,51 @@ class ChunkPipeTest {
     }
 
     @Test
+    void inPlaceWritesReachTheConsumerInOrderInChunksOfAtLeastTheChunkSize() {
+        byte[] in = input(1_000_000);
+        ByteArrayOutputStream seen = new ByteArrayOutputStream();
+        java.util.List<Integer> lengths = new java.util.ArrayList<>();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            ChunkPipe pipe = new ChunkPipe(4096, 1000, (b, n) -> {
+                assertEquals(5096, b.length, "array: chunk size plus headroom");
+                lengths.add(n);
+                seen.write(b, 0, n);
+            }, pool);
+            SplittableRandom r = new SplittableRandom(5);
+            int off = 0;
+            while (off < in.length) {
+                int n = Math.min(in.length - off, r.nextInt(0, 1001)); // up to the headroom, 0 too
+                byte[] c = pipe.chunk();
+                int at = pipe.filled();
+                System.arraycopy(in, off, c, at, n);
+                pipe.commit(n);
+                off += n;
+            }
+            pipe.await();
+        } finally {
+            pool.shutdown();
+        }
+        assertArrayEquals(in, seen.toByteArray());
+        for (int i = 0; i < lengths.size() - 1; i++) {
+            int n = lengths.get(i);
+            assertEquals(true, n >= 4096 && n < 4096 + 1000, "chunk " + i + " holds " + n + " bytes");
+        }
+    }
+
+    @Test
+    void aCommitBeyondTheRoomIsRejectedAndLosesNothing() {
+        ByteArrayOutputStream seen = new ByteArrayOutputStream();
+        ChunkPipe pipe = new ChunkPipe(16, 4, (b, n) -> seen.write(b, 0, n), Runnable::run);
+        pipe.chunk()[0] = 7;
+        pipe.commit(1);
+        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> pipe.commit(20));
+        assertEquals("commit 20 with 19 bytes of room", e.getMessage());
+        pipe.await();
+        assertArrayEquals(new byte[] {7}, seen.toByteArray());
+    }
+
+    @Test
     void aConsumerFailureIsRethrownByAwait() {
         ChunkPipe pipe = new ChunkPipe(16, (b, n) -> {
             throw new IllegalArgumentException("boom");
