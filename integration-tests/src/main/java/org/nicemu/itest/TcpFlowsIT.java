@@ -87,14 +87,15 @@ class TcpFlowsIT {
 
     /**
      * {@code "after"}: the second flow's client starts when the first flow's client is done (and not
-     * before its own {@code start}); the third has no {@code after} and starts at 0 alongside the first.
+     * before its own {@code start}); the third has no {@code after} and starts at 0 alongside the first;
+     * it is checked by comparison only ({@code "verify": "compare"}: no SHA-256, every byte compared).
      */
     @SuppressWarnings("unchecked")
     @Test
     void afterStartsAFlowWhenTheEarlierOneIsDone() throws Exception {
         String sc = SCENARIO.substring(0, SCENARIO.indexOf("{\"name\": \"rr1\"")).replace("two-host-tcp-it", "flows-after-it")
                 + "{\"name\": \"second\", \"kind\": \"bulk\", \"from\": \"h1\", \"to\": \"h2\", \"port\": 5002, \"bytes\": 2000000, \"after\": \"bulk1\", \"start\": \"10ms\"},\n"
-                + "{\"name\": \"third\", \"kind\": \"bulk\", \"from\": \"h1\", \"to\": \"h2\", \"port\": 5003, \"bytes\": 1000000}]}\n";
+                + "{\"name\": \"third\", \"kind\": \"bulk\", \"from\": \"h1\", \"to\": \"h2\", \"port\": 5003, \"bytes\": 1000000, \"verify\": \"compare\"}]}\n";
         assertTrue(sc.contains("\"after\": \"bulk1\"") && !sc.contains("rr1"), sc);
         Path dir = Files.createTempDirectory("nicemu-flows-after");
         Map<String, Object> s = runner.run(sc, dir, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
@@ -107,6 +108,13 @@ class TcpFlowsIT {
         assertEquals(firstEnd, secondStart, "the second client starts at the first client's end: " + flows.get(1));
         long thirdStart = ((Number) ((Map<String, Object>) flows.get(2).get("sender")).get("startNs")).longValue();
         assertEquals(0L, thirdStart, "a flow without 'after' starts at its start time");
+        Map<String, Object> third = flows.get(2);
+        assertEquals("compare", third.get("verify"));
+        assertEquals("sha256", flows.get(0).get("verify"));
+        assertNull(third.get("sha256_sent"), "verify compare: nothing hashed");
+        assertNull(third.get("sha256_received"));
+        assertEquals(-1L, ((Number) ((Map<String, Object>) third.get("receiver")).get("firstMismatch")).longValue(), third.toString());
+        assertEquals(1_000_000L, ((Number) third.get("bytesReceived")).longValue());
         assertTrue(firstEnd > 50_000_000L, "the first flow took a while: " + firstEnd);
     }
 }

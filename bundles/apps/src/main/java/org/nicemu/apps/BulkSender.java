@@ -26,6 +26,7 @@ public final class BulkSender extends SocketApp implements Pump.Step {
     private final long seed;
     private int chunk = DEFAULT_CHUNK;
     private TcpOptions options = TcpOptions.NONE;
+    private boolean hash = true;
     private StreamWriter writer;
     private final byte[] rbuf = new byte[2048];
     private Phase phase = Phase.CONNECT;
@@ -54,6 +55,15 @@ public final class BulkSender extends SocketApp implements Pump.Step {
         return this;
     }
 
+    /**
+     * false: do not hash what is sent (results carry a null {@code sha256}); for a receiver that
+     * compares every byte with the seeded stream instead ({@link Sink#verify(long, boolean)}). Before start.
+     */
+    public BulkSender hash(boolean h) {
+        hash = h;
+        return this;
+    }
+
     /** Socket options set before connect; before start. */
     public BulkSender options(TcpOptions o) {
         options = o == null ? TcpOptions.NONE : o;
@@ -62,7 +72,7 @@ public final class BulkSender extends SocketApp implements Pump.Step {
 
     @Override
     protected void begin() {
-        writer = new StreamWriter(seed, (int) Math.min(chunk, Math.max(1, total)));
+        writer = new StreamWriter(seed, (int) Math.min(chunk, Math.max(1, total)), hash);
         sock = tcpSocket();
         String e = options.apply(sock);
         if (e != null) {
@@ -123,8 +133,9 @@ public final class BulkSender extends SocketApp implements Pump.Step {
         return writer == null ? 0 : writer.bytes;
     }
 
-    /** SHA-256 (hex) of the bytes sent so far. */
+    /** SHA-256 (hex) of the bytes sent so far; null when not hashing ({@link #hash}). */
     public String sha256() {
+        if (!hash) return null;
         return writer == null ? Sha.hex(Sha.newDigest()) : writer.sha256();
     }
 

@@ -9,7 +9,8 @@ import org.nicemu.api.sock.TcpInfo;
 /**
  * What one side of one flow did: {@code kind} ("bulk", "request-response"), {@code role}
  * ("sender", "receiver", "client", "server"), the host and the socket addresses as
- * {@code A.B.C.D:PORT}, payload {@code bytes} with their SHA-256 ({@code sha256}, lower-case hex)
+ * {@code A.B.C.D:PORT}, payload {@code bytes} with their SHA-256 ({@code sha256}, lower-case hex;
+ * null for the two ends of a bulk flow that is checked by comparison instead, see {@link Sink#verify(long, boolean)})
  * — bytes sent for a sender or client, received for a receiver or server — the emulated times
  * (ns; -1 when not reached): the task started, the connection was established, the flow ended.
  * {@code error} is null on success; {@code tcpInfo} is the socket's tcp_info just before close

@@ -27,6 +27,7 @@ public final class Sink extends SocketApp {
     private int maxConnections;
     private int backlog = 128;
     private Long verifySeed;
+    private boolean hash = true;
     private int requestBytes, responseBytes;
     private long responseSeed;
     private String kind = "bulk";
@@ -65,9 +66,18 @@ public final class Sink extends SocketApp {
         return this;
     }
 
-    /** Compares the received bytes of each connection with {@code new SeededStream(seed)}. */
+    /** Compares the received bytes of each connection with {@code new SeededStream(seed)}, and hashes them. */
     public Sink verify(long seed) {
+        return verify(seed, true);
+    }
+
+    /**
+     * Compares the received bytes of each connection with {@code new SeededStream(seed)};
+     * {@code hash} false leaves the SHA-256 out (results then carry a null {@code sha256}).
+     */
+    public Sink verify(long seed, boolean hash) {
         verifySeed = seed;
+        this.hash = hash;
         return this;
     }
 
@@ -168,7 +178,7 @@ public final class Sink extends SocketApp {
         final Socket s;
         final EmuTask task;
         final int index;
-        final StreamChecker in = new StreamChecker(verifySeed);
+        final StreamChecker in = new StreamChecker(verifySeed, hash);
         StreamWriter out;
         long startNs = -1, firstNs = -1, lastNs = -1, endNs = -1;
         int reqGot;

@@ -5,9 +5,10 @@ import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
 
 /**
- * Hashes received bytes and, when an expected seed is given, compares them with that
- * {@link SeededStream}, remembering the stream offset of the first byte that differs. Both happen
- * on a pool thread ({@link ChunkPipe}); {@link #sha256} and {@link #mismatchAt} wait for it.
+ * Hashes received bytes (SHA-256) and, when an expected seed is given, compares them with that
+ * {@link SeededStream}, remembering the stream offset of the first byte that differs; with an
+ * expected seed the hash can be left out. Both happen on a pool thread ({@link ChunkPipe});
+ * {@link #sha256} and {@link #mismatchAt} wait for it.
  */
 final class StreamChecker {
     /** Bytes handed to the pipe per chunk (at least). */
@@ -17,7 +18,7 @@ final class StreamChecker {
 
     private final ChunkPipe pipe = new ChunkPipe(CHUNK, MAX_RECEIVE, this::check, ForkJoinPool.commonPool());
     /** Pool-thread state (read after {@link ChunkPipe#await}). */
-    private final MessageDigest sha = Sha.newDigest();
+    private final MessageDigest sha;
     private final SeededStream expect;
     private final byte[] scratch;
     private long checked;
@@ -27,6 +28,13 @@ final class StreamChecker {
 
     /** {@code expectSeed} null: hash only. */
     StreamChecker(Long expectSeed) {
+        this(expectSeed, true);
+    }
+
+    /** @param hash false: compare only ({@code expectSeed} is then required; {@link #sha256} is null) */
+    StreamChecker(Long expectSeed, boolean hash) {
+        if (!hash && expectSeed == null) throw new IllegalArgumentException("without hashing there must be a seed to compare with");
+        sha = hash ? Sha.newDigest() : null;
         expect = expectSeed == null ? null : new SeededStream(expectSeed);
         scratch = expectSeed == null ? null : new byte[CHUNK + MAX_RECEIVE];
     }
@@ -52,8 +60,9 @@ final class StreamChecker {
         bytes += n;
     }
 
-    /** SHA-256 (hex) of the bytes received so far. */
+    /** SHA-256 (hex) of the bytes received so far; null when not hashing. */
     String sha256() {
+        if (sha == null) return null;
         pipe.await();
         return Sha.hex(sha);
     }
@@ -66,7 +75,7 @@ final class StreamChecker {
 
     /** Pool thread: hashes a chunk and compares it with the expected stream. */
     private void check(byte[] b, int n) {
-        sha.update(b, 0, n);
+        if (sha != null) sha.update(b, 0, n);
         if (expect != null) {
             if (mismatch < 0) {
                 expect.fill(scratch, 0, n);

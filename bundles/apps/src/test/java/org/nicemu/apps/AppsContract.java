@@ -102,6 +102,27 @@ abstract class AppsContract {
     }
 
     @Test
+    void aBulkTransferCheckedByComparisonOnlyHashesNothingAndIsByteExact() throws Exception {
+        Stack st = stack();
+        long n = 700_001;
+        Sink sink = new Sink(st.layer(), st.h2(), "sink", 0, 0, 5009).maxConnections(1).verify(78, false);
+        BulkSender tx = new BulkSender(st.layer(), st.h1(), "bulk", 1, st.addr2(), 5009, n, 78).hash(false);
+        st.h2().loop().post(sink::start);
+        st.h1().loop().post(tx::start);
+        st.runUntil(st.now() + horizonNs());
+        assertTrue(tx.done() && sink.done(), "both done");
+        FlowResult s = tx.results().get(0), r = sink.results().get(0);
+        assertNull(s.error());
+        assertNull(r.error());
+        assertEquals(n, s.bytes());
+        assertEquals(n, r.bytes());
+        assertNull(s.sha256(), "the sender hashes nothing");
+        assertNull(r.sha256(), "the receiver hashes nothing");
+        assertEquals(-1L, r.extra().get("firstMismatch"), "every byte compared equal to the seeded stream");
+        assertTrue(r.toMap().containsKey("sha256") && r.toMap().get("sha256") == null);
+    }
+
+    @Test
     void oddChunksAndZeroBytes() throws Exception {
         Stack st = stack();
         Sink sink = new Sink(st.layer(), st.h2(), "sink", 1, 0, 5002).maxConnections(2);

@@ -84,10 +84,19 @@ public record Scenario(String name, long seed, boolean virtualTime, long duratio
      * {@code transactions} for request-response; null options are left at the stack's default.
      * {@code protocol}: "tcp" or "mptcp" (both ends); {@code scheduler}: the MPTCP scheduler of the
      * connection (MPTCP_SCHEDULER on the client and on the server's listener), null for the hosts' default.
+     * {@code verify}: how the bytes are checked, "sha256" (SHA-256 at both ends, and the receiver
+     * compares with the seeded stream) or "compare" (bulk with both ends inside: the receiver
+     * compares every byte with the seeded stream, nothing is hashed).
      */
     public record FlowDef(String path, String name, String kind, String from, String to, int dst, int port, long bytes,
             int requestBytes, int responseBytes, int transactions, String cc, Boolean noDelay, Integer sndbuf, Integer mss,
-            int chunk, int cpu, int serverCpu, long startNanos, String start, long seed, String protocol, String scheduler, String after) {
+            int chunk, int cpu, int serverCpu, long startNanos, String start, long seed, String protocol, String scheduler, String after,
+            String verify) {
+        /** True when the bytes are checked by comparison only (no SHA-256). */
+        public boolean compareOnly() {
+            return "compare".equals(verify);
+        }
+
         /** True for an MPTCP flow. */
         public boolean mptcp() {
             return "mptcp".equals(protocol);

@@ -234,8 +234,9 @@ final class ScenarioEngine {
                 : new Sink(layer, to, f.name() + "-server", f.serverCpu(), 0, f.port()).maxConnections(f.mptcp() ? 0 : 1).kind(f.kind());
         SocketApp client = null;
         if (f.kind().equals("bulk")) {
-            if (server != null) server.verify(f.seed());
-            client = new BulkSender(layer, from, f.name(), f.cpu(), f.dst(), f.port(), f.bytes(), f.seed()).chunk(f.chunk()).options(opts);
+            if (server != null) server.verify(f.seed(), !f.compareOnly());
+            client = new BulkSender(layer, from, f.name(), f.cpu(), f.dst(), f.port(), f.bytes(), f.seed()).chunk(f.chunk()).options(opts)
+                    .hash(!f.compareOnly());
         } else if (f.kind().equals("request-response")) {
             server.respond(f.requestBytes(), f.responseBytes(), ~f.seed());
             client = new RequestResponse(layer, from, f.name(), f.cpu(), f.dst(), f.port(), f.requestBytes(), f.responseBytes(),
@@ -682,6 +683,7 @@ final class ScenarioEngine {
         if (d.mptcp()) m.put("scheduler", d.scheduler());
         m.put("start", d.start());
         m.put("seed", c == null ? null : d.seed());
+        m.put("verify", d.verify());
         m.put("done", f.done());
         String err = c != null && c.error() != null ? c.error() : s == null ? null : s.error();
         m.put("error", err);
@@ -712,12 +714,27 @@ final class ScenarioEngine {
         return m;
     }
 
-    /** Both sides finished without error and the receiver got exactly what the sender sent (both directions for request-response). */
+    /**
+     * Both sides finished without error and the receiver got exactly what the sender sent (both
+     * directions for request-response): equal SHA-256 at both ends or, for {@code verify}
+     * "compare", no byte different from the seeded stream.
+     */
     static boolean byteExact(FlowRun f, FlowResult c, FlowResult s) {
         if (c == null || s == null) return false;
         if (!f.done() || c.error() != null || s.error() != null) return false;
+        if (f.def().compareOnly()) return comparisonProblem(c, s) == null;
         if (c.bytes() != s.bytes() || !c.sha256().equals(s.sha256())) return false;
         return !f.def().kind().equals("request-response") || c.extra().get("sha256Responses").equals(s.extra().get("sha256Responses"));
+    }
+
+    /**
+     * For a flow checked by comparison ({@code verify} "compare"): how the receiver's bytes differ
+     * from what the sender sent — length, or the stream offset of the first wrong byte — or null.
+     */
+    static String comparisonProblem(FlowResult c, FlowResult s) {
+        if (c.bytes() != s.bytes()) return c.bytes() + " bytes sent, " + s.bytes() + " received";
+        Object at = s.extra().get("firstMismatch");
+        return Long.valueOf(-1).equals(at) ? null : "first wrong byte at stream offset " + at;
     }
 
     /** Why a flow counts as failed, or null. Loop thread. */
@@ -733,7 +750,10 @@ final class ScenarioEngine {
                     + (f.def().kind().equals("bulk") ? " of " + f.def().bytes() : "") + " bytes)";
         }
         if (f.def().external()) return null; // no peer inside to compare with: the test compares sha256 with the external peer
-        if (!byteExact(f, c, s)) return n + ": the bytes received differ from the bytes sent (sha256 " + c.sha256() + " sent, " + s.sha256() + " received)";
+        if (!byteExact(f, c, s)) {
+            String why = f.def().compareOnly() ? comparisonProblem(c, s) : "sha256 " + c.sha256() + " sent, " + s.sha256() + " received";
+            return n + ": the bytes received differ from the bytes sent (" + why + ")";
+        }
         return null;
     }
 

@@ -137,6 +137,8 @@ public final class ScenarioParser {
     static final List<String> FLOW_KINDS = List.of("bulk", "request-response", "sink");
     /** Flow transports: plain TCP (IPPROTO_TCP) or Multipath TCP (IPPROTO_MPTCP). */
     static final List<String> FLOW_PROTOCOLS = List.of("tcp", "mptcp");
+    /** A flow's {@code verify}: SHA-256 at both ends (default) or, for bulk, comparison only. */
+    static final List<String> FLOW_VERIFY = List.of("sha256", "compare");
     private static final String IPV4 = "\\d{1,3}(\\.\\d{1,3}){3}";
 
     /** {@code flows[]}: TCP applications (docs/scenario.md, "Flows"). */
@@ -148,7 +150,7 @@ public final class ScenarioParser {
         for (int i = 0; i < nodes.size(); i++) {
             N f = nodes.get(i);
             f.object("name", "kind", "from", "to", "dst", "port", "bytes", "host", "listen", "requestBytes", "responseBytes", "transactions", "cc",
-                    "nodelay", "sndbuf", "mss", "chunk", "cpu", "serverCpu", "start", "after", "seed", "protocol", "scheduler");
+                    "nodelay", "sndbuf", "mss", "chunk", "cpu", "serverCpu", "start", "after", "seed", "protocol", "scheduler", "verify");
             String name = f.get("name").string(null, NAME_PATTERN, "a flow name of 1-64 letters, digits, '_', '.', '-'");
             if (!names.add(name)) throw f.get("name").bad("duplicate flow name '" + name + "'");
             N kindN = f.get("kind");
@@ -157,7 +159,7 @@ public final class ScenarioParser {
             boolean bulk = kind.equals("bulk");
             boolean sink = kind.equals("sink");
             List<String> notHere = bulk ? List.of("requestBytes", "responseBytes", "transactions", "host", "listen")
-                    : sink ? List.of("from", "to", "dst", "port", "bytes", "requestBytes", "responseBytes", "transactions", "chunk", "cpu", "start", "after", "seed", "nodelay", "sndbuf", "mss")
+                    : sink ? List.of("from", "to", "dst", "port", "bytes", "requestBytes", "responseBytes", "transactions", "chunk", "cpu", "start", "after", "seed", "nodelay", "sndbuf", "mss", "verify")
                     : List.of("bytes", "chunk", "host", "listen");
             for (String only : notHere) {
                 if (!f.get(only).missing()) {
@@ -179,7 +181,7 @@ public final class ScenarioParser {
                 String[] ps = protocolAndScheduler(f);
                 int dst = 0;
                 out.add(new Scenario.FlowDef(f.path, name, kind, null, h.name(), dst, listen, 0, 0, 0, 0, null, null, null, null,
-                        65536, 0, serverCpu, 0, "0ms", 0, ps[0], ps[1], null));
+                        65536, 0, serverCpu, 0, "0ms", 0, ps[0], ps[1], null, "sha256"));
                 continue;
             }
             Scenario.HostDef from = hostRef(f.get("from"), hosts);
@@ -257,8 +259,18 @@ public final class ScenarioParser {
             }
             long fseed = f.get("seed").longValue(seed * 1_000_003L + i + 1, Long.MIN_VALUE, Long.MAX_VALUE);
             String[] ps = protocolAndScheduler(f);
+            N verifyN = f.get("verify");
+            String verify = verifyN.string("sha256", null, "one of " + String.join(", ", FLOW_VERIFY));
+            if (!FLOW_VERIFY.contains(verify)) throw verifyN.bad("unknown check; accepted: " + String.join(", ", FLOW_VERIFY));
+            if (verify.equals("compare") && !bulk) {
+                throw verifyN.bad("\"compare\" is accepted for kind bulk only (a request-response flow is checked with sha256)", false);
+            }
+            if (verify.equals("compare") && to == null) {
+                throw verifyN.bad("\"compare\" needs the receiver inside the emulation; this flow's peer is the external address " + toText
+                        + ": use \"sha256\" and compare the hashes", false);
+            }
             out.add(new Scenario.FlowDef(f.path, name, kind, from.name(), to == null ? null : to.name(), dst, port, bytes, req, resp, tx, cc, noDelay, sndbuf, mss,
-                    chunk, cpu, serverCpu, startNanos, start, fseed, ps[0], ps[1], after));
+                    chunk, cpu, serverCpu, startNanos, start, fseed, ps[0], ps[1], after, verify));
         }
         return out;
     }

@@ -75,7 +75,7 @@ class MptcpScenarioTest {
         assertEquals("flows[0].scheduler: must be a string: an MPTCP scheduler name such as default, roundrobin, redundant, blest or ecf, got 1",
                 error(String.format(BULK, ",\"protocol\":\"mptcp\",\"scheduler\":1"), ""));
         assertTrue(error(String.format(BULK, ",\"proto\":\"mptcp\""), "").startsWith("flows[0].proto: unknown field; accepted here: "));
-        assertTrue(error(String.format(BULK, ",\"proto\":\"mptcp\""), "").endsWith(", seed, protocol, scheduler"));
+        assertTrue(error(String.format(BULK, ",\"proto\":\"mptcp\""), "").endsWith(", seed, protocol, scheduler, verify"));
     }
 
     // ---------------------------------------------------------------- command syntax

@@ -68,6 +68,35 @@ class ScenarioFlowsTest {
     }
 
     @Test
+    void verifyIsSha256ByDefaultOrCompareForBulkWithBothEndsInside() {
+        assertEquals("sha256", ScenarioParser.parse(bulk("")).flows().get(0).verify());
+        assertFalse(ScenarioParser.parse(bulk("")).flows().get(0).compareOnly());
+        Scenario.FlowDef f = ScenarioParser.parse(bulk(",\"verify\":\"compare\"")).flows().get(0);
+        assertEquals("compare", f.verify());
+        assertTrue(f.compareOnly());
+        assertEquals("flows[0].verify: unknown check; accepted: sha256, compare, got \"md5\"", error(bulk(",\"verify\":\"md5\"")));
+        assertEquals("flows[0].verify: \"compare\" is accepted for kind bulk only (a request-response flow is checked with sha256)",
+                error(json("{\"name\":\"r\",\"kind\":\"request-response\",\"from\":\"h1\",\"to\":\"h2\",\"dst\":\"198.18.0.2\",\"verify\":\"compare\"}")));
+        assertEquals("flows[0].verify: \"compare\" needs the receiver inside the emulation; this flow's peer is the external address 198.18.100.2: "
+                + "use \"sha256\" and compare the hashes",
+                error(json("{\"name\":\"x\",\"kind\":\"bulk\",\"from\":\"h1\",\"to\":\"198.18.100.2\",\"bytes\":5,\"verify\":\"compare\"}")));
+        assertEquals("flows[0].verify: is not accepted for kind sink",
+                error(json("{\"name\":\"s\",\"kind\":\"sink\",\"host\":\"h2\",\"listen\":5001,\"verify\":\"sha256\"}")));
+    }
+
+    @Test
+    void aComparedFlowIsExactWithEqualLengthsAndNoWrongByte() {
+        org.nicemu.apps.FlowResult sent = result(1000, java.util.Map.of());
+        assertNull(ScenarioEngine.comparisonProblem(sent, result(1000, java.util.Map.of("firstMismatch", -1L))));
+        assertEquals("first wrong byte at stream offset 417", ScenarioEngine.comparisonProblem(sent, result(1000, java.util.Map.of("firstMismatch", 417L))));
+        assertEquals("1000 bytes sent, 999 received", ScenarioEngine.comparisonProblem(sent, result(999, java.util.Map.of("firstMismatch", -1L))));
+    }
+
+    private static org.nicemu.apps.FlowResult result(long bytes, java.util.Map<String, Object> extra) {
+        return new org.nicemu.apps.FlowResult("f", "bulk", "x", "h", "a", "b", bytes, null, 0, 0, 1, true, null, null, extra);
+    }
+
+    @Test
     void afterNamesAnEarlierClientFlow() {
         String second = ",{\"name\":\"g\",\"kind\":\"bulk\",\"from\":\"h1\",\"to\":\"h2\",\"dst\":\"198.18.0.2\",\"port\":5002,\"bytes\":5%s}";
         Scenario sc = ScenarioParser.parse(json(String.format(BULK, "") + String.format(second, ",\"after\":\"f\"")));
