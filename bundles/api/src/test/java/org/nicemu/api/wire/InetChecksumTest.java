@@ -71,13 +71,19 @@ class InetChecksumTest {
         }
     }
 
-    /** The unfolded sum partial() documents, byte by byte: big-endian 32-bit words, then 16-bit words and a padded odd byte. */
+    /**
+     * The unfolded sum partial() documents, byte by byte: little-endian 32-bit words, folded to 16
+     * bits and byte-swapped, then big-endian 16-bit words and a padded odd byte.
+     */
     static long fourBytesAtATime(byte[] b, int off, int len, long sum) {
         int i = off, end = off + len;
-        long s = 0;
+        long le = 0;
         for (; i <= end - 4; i += 4) {
-            s += ((b[i] & 0xffL) << 24) | ((b[i + 1] & 0xff) << 16) | ((b[i + 2] & 0xff) << 8) | (b[i + 3] & 0xff);
+            le += ((b[i + 3] & 0xffL) << 24) | ((b[i + 2] & 0xff) << 16) | ((b[i + 1] & 0xff) << 8) | (b[i] & 0xff);
         }
+        long f = le;
+        while (f > 0xffff) f = (f & 0xffff) + (f >>> 16);
+        long s = (f & 0xff) << 8 | f >>> 8;
         for (; i < end; i += 2) s += (b[i] & 0xff) << 8 | (i + 1 < end ? b[i + 1] & 0xff : 0);
         return InetChecksum.add(sum, s);
     }
@@ -106,8 +112,9 @@ class InetChecksumTest {
     @Test
     void knownAnswersForShortRegionsAndWrappingSums() {
         byte[] b = hex("0001 f203 f4f5 f6f7");
-        // the unfolded sum (32-bit big-endian words plus tail) and its fold, for each prefix length 0..8
-        long[] unfolded = {0, 0, 0x1, 0xf201, 0x1f203, 0x2e603, 0x2e6f8, 0x3dcf8, 0xf4f7e8faL};
+        // the unfolded sum (little-endian 32-bit words folded and byte-swapped, plus the big-endian
+        // tail) and its fold, for each prefix length 0..8
+        long[] unfolded = {0, 0, 0x1, 0xf201, 0xf204, 0x1e604, 0x1e6f9, 0x2dcf9, 0xddf2};
         int[] reduced = {0, 0, 0x1, 0xf201, 0xf204, 0xe605, 0xe6fa, 0xdcfb, 0xddf2};
         byte[] shifted = new byte[b.length + 3]; // the same bytes at an odd offset
         System.arraycopy(b, 0, shifted, 3, b.length);
@@ -117,8 +124,8 @@ class InetChecksumTest {
             assertEquals(reduced[len], InetChecksum.reduce(InetChecksum.partial(b, 0, len, 0)), "len " + len);
         }
         byte[] ones = hex("ffff ffff ffff ffff ff");
-        // 2 * 0xffffffff added to 2^64 - 1 wraps: the end-around carry adds the lost 2^64 back as 1
-        assertEquals(0x1fffffffeL, InetChecksum.partial(ones, 0, 8, -1L));
+        // the words fold to 0xffff, which added to 2^64 - 1 wraps: the end-around carry adds the lost 2^64 back as 1
+        assertEquals(0xffffL, InetChecksum.partial(ones, 0, 8, -1L));
         assertEquals(0xffff, InetChecksum.reduce(InetChecksum.partial(ones, 0, 8, -1L)));
         assertEquals(1, InetChecksum.partial(b, 0, 2, -1L)); // (2^64 - 1) + 1 == 1
         assertEquals(0xff00, InetChecksum.partial(ones, 8, 1, 0));
@@ -126,8 +133,8 @@ class InetChecksumTest {
     }
 
     /**
-     * partial() returns exactly the unfolded sum it documents (32-bit big-endian words plus the tail,
-     * recomputed byte by byte here), and folds to the RFC 1071 sum, for random data, offsets (odd ones too), lengths 0..3000 and initial sums (some
+     * partial() returns exactly the unfolded sum it documents (little-endian 32-bit words folded and
+     * swapped, plus the tail, recomputed byte by byte here), and folds to the RFC 1071 sum, for random data, offsets (odd ones too), lengths 0..3000 and initial sums (some
      * near 2^64); and blockAdd() of two pieces split at a random (possibly odd) point agrees as well.
      */
     @Test
