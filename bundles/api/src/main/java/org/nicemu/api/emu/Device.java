@@ -66,6 +66,14 @@ public interface Device {
 
     boolean isUp();
 
+    /**
+     * {@code ethtool -K DEV gro on|off}: generic receive offload in the device layer (NETIF_F_GRO
+     * in the features). Since 1.4.
+     */
+    default void setGro(boolean on) {
+        throw new UnsupportedOperationException("generic receive offload is not supported by " + getClass().getName());
+    }
+
     /** Carrier: plugs or unplugs the emulated cable. */
     void setLink(boolean up);
 

@@ -177,13 +177,38 @@ public final class SkBuff {
         return data;
     }
 
-    /** skb_trim() for a linear skb. */
+    /**
+     * skb_trim(), and for a non-linear skb ___pskb_trim(): frags past {@code newLen} are released,
+     * the last kept one shortened; a trim into the linear part drops every frag. The data must not
+     * be shared with a clone (frags are shared info). No-op unless {@code newLen < len}.
+     */
     public void trim(int newLen) {
-        if (isNonlinear()) throw new IllegalStateException("skb_trim on a non-linear skb");
-        if (newLen < len) {
-            len = newLen;
-            tail = data + newLen;
+        if (newLen < 0) throw new IllegalArgumentException("skb_trim to " + newLen);
+        if (newLen >= len) return;
+        if (isNonlinear()) {
+            if (dataShared()) throw new IllegalStateException("pskb_trim of shared data: " + this);
+            SkbSharedInfo si = shinfo;
+            int hl = headlen();
+            int at = hl; // data offset where frag i starts
+            int keep = 0;
+            for (int i = 0; i < si.nrFrags; i++) {
+                SkbFrag f = si.frags[i];
+                if (at >= newLen) {
+                    allocator.putPage(f.page);
+                    f.page = null;
+                    continue;
+                }
+                if (at + f.size > newLen) f.size = newLen - at;
+                at += f.size;
+                keep = i + 1;
+            }
+            si.nrFrags = keep;
+            dataLen = Math.max(0, newLen - hl);
+            len = Math.max(newLen, hl);
+            if (newLen >= hl) return;
         }
+        len = newLen;
+        tail = data + newLen;
     }
 
     /**
@@ -211,6 +236,23 @@ public final class SkBuff {
         shinfo.frags[shinfo.nrFrags - 1].size += size;
         len += size;
         dataLen += size;
+    }
+
+    /**
+     * Drops the first {@code n} bytes of data, from the linear part first and then from the page
+     * frags ({@code skb_pull()} followed by {@code __pskb_trim_head()}, as {@code tcp_trim_head()}
+     * does): for received data that GRO merged into frags. Returns false, changing nothing, if the
+     * skb holds fewer than {@code n} bytes. Since 1.2.
+     */
+    public boolean pullData(int n) {
+        if (n < 0 || n > len) return false;
+        int h = headlen();
+        if (n <= h) {
+            pull(n);
+            return true;
+        }
+        pull(h);
+        return pskbTrimHead(n - h);
     }
 
     /**

@@ -28,6 +28,8 @@ public final class SkbAllocator {
     @SuppressWarnings("unchecked")
     private final ArrayDeque<byte[]>[] freeData = new ArrayDeque[MAX_SHIFT + 1];
     private final ArrayDeque<Page> freePages = new ArrayDeque<>();
+    /** Head-frag page wrappers not in use (their bytes null). */
+    private final ArrayDeque<Page> freeHeadPages = new ArrayDeque<>();
     private final List<String> siteNames = new ArrayList<>();
     private long[] siteCalls = new long[8];
     private long[] siteBytes = new long[8];
@@ -154,10 +156,47 @@ public final class SkbAllocator {
         return p;
     }
 
-    /** Mirrors {@code put_page()}: drops a reference and recycles the page at zero. */
+    /**
+     * Mirrors {@code put_page()}: drops a reference and recycles the page at zero (a head-frag
+     * page's buffer goes back to the data buffers).
+     */
     public void putPage(Page p) {
         if (p.refcount <= 0) throw new IllegalStateException("put_page on a free page");
-        if (--p.refcount == 0 && p.bytes.length == Page.PAGE_SIZE) freePages.addFirst(p);
+        if (--p.refcount != 0) return;
+        if (p.headFrag) {
+            freeData(p.bytes);
+            p.bytes = null;
+            p.headFrag = false;
+            freeHeadPages.addFirst(p);
+        } else if (p.bytes.length == Page.PAGE_SIZE) {
+            freePages.addFirst(p);
+        }
+    }
+
+    /**
+     * Mirrors the head-frag branch of {@code skb_gro_receive()} (net/core/gro.c): {@code len} bytes
+     * of {@code from}'s linear data, starting {@code offset} bytes after its data pointer, become the
+     * next page frag of {@code into} without a copy (the buffer is handed over as a page,
+     * {@code NAPI_GRO_FREE_STOLEN_HEAD}), and {@code from}'s head is freed. {@code into}'s len and
+     * truesize grow. Returns false, changing nothing, when {@code into} has MAX_SKB_FRAGS frags,
+     * when {@code from} is shared, cloned or non-linear, or when the range is not in its linear data.
+     */
+    public boolean groStealHead(SkBuff into, SkBuff from, int offset, int len) {
+        SkbSharedInfo si = from.shinfo;
+        if (into.shinfo.nrFrags >= SkbSharedInfo.MAX_SKB_FRAGS || from.users != 1 || from.cloned || si.dataref != 1
+                || si.nrFrags != 0 || from.isNonlinear() || offset < 0 || len < 0 || offset > from.len - len) {
+            return false;
+        }
+        Page p = freeHeadPages.pollFirst();
+        if (p == null) p = new Page();
+        p.bytes = si.head;
+        p.headFrag = true;
+        p.refcount = 1;
+        into.addFrag(p, from.data + offset, len);
+        into.truesize += from.truesize;
+        si.head = null; // stolen: free() keeps the buffer
+        free(from);
+        return true;
     }
 
     // ---------------------------------------------------------------- clone / copy
@@ -365,7 +404,7 @@ public final class SkbAllocator {
                 si.frags[i].page = null;
             }
             si.nrFrags = 0;
-            freeData(si.head);
+            if (si.head != null) freeData(si.head);
             si.head = null;
             freeShinfo.addFirst(si);
         }

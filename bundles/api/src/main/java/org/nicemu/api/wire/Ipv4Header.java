@@ -60,12 +60,22 @@ public final class Ipv4Header {
      * header present, header checksum, tot_len ≤ available, tot_len ≥ IHL*4. Never throws.
      */
     public static Check validate(byte[] buf, int off, int availableLen) {
-        if (!Bytes.inBounds(buf, off, availableLen) || availableLen < MIN_LEN) return Check.TRUNCATED;
+        return validate(buf, off, availableLen, availableLen);
+    }
+
+    /**
+     * {@link #validate(byte[], int, int)} for a packet of which only the first {@code linearLen}
+     * bytes are at {@code buf[off]} and the rest elsewhere (a non-linear skb: the header must be in
+     * the linear part, as {@code pskb_may_pull()} makes it): the header is checked in those bytes,
+     * tot_len against {@code availableLen}. Never throws. Since 1.1.
+     */
+    public static Check validate(byte[] buf, int off, int linearLen, int availableLen) {
+        if (linearLen > availableLen || !Bytes.inBounds(buf, off, linearLen) || linearLen < MIN_LEN) return Check.TRUNCATED;
         if (version(buf, off) != 4) return Check.BAD_VERSION;
         int ihl = ihl(buf, off);
         if (ihl < 5) return Check.BAD_IHL;
         int hl = ihl * 4;
-        if (availableLen < hl) return Check.TRUNCATED;
+        if (linearLen < hl) return Check.TRUNCATED;
         if (!InetChecksum.verifies(buf, off, hl)) return Check.BAD_CHECKSUM;
         int tot = totalLength(buf, off);
         if (tot > availableLen) return Check.TRUNCATED;

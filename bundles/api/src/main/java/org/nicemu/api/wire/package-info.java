@@ -3,5 +3,5 @@
  * stateless GSO/TSO segmentation and checksum completion over skbs. No protocol state.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.nicemu.api.wire;

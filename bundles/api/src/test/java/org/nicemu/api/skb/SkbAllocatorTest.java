@@ -49,6 +49,65 @@ class SkbAllocatorTest {
         assertEquals(0, a.inUse());
     }
 
+    /** The bytes of s from its data pointer on, across frags. */
+    private static byte[] bytes(SkBuff s) {
+        byte[] b = new byte[s.len()];
+        assertTrue(s.copyBits(0, b, 0, b.length));
+        return b;
+    }
+
+    @Test
+    void pullDataAndTrimWorkAcrossFragsAndReleasePages() {
+        SkBuff s = skbWithFrags(); // 100 linear + 600 + 400 in one page (two references)
+        byte[] all = bytes(s);
+        assertFalse(s.pullData(1101), "more than the skb holds");
+        assertTrue(s.pullData(150)); // the linear part and 50 bytes of the first frag
+        assertEquals(950, s.len());
+        assertEquals(0, s.headlen());
+        assertEquals(2, s.shinfo().nrFrags());
+        assertArrayEquals(java.util.Arrays.copyOfRange(all, 150, 1100), bytes(s));
+        Page p = s.shinfo().frag(0).page();
+        s.trim(600); // into the second frag
+        assertEquals(600, s.len());
+        assertEquals(2, s.shinfo().nrFrags());
+        assertEquals(50, s.shinfo().frag(1).size());
+        s.trim(300); // the second frag goes: its page reference too
+        assertEquals(1, s.shinfo().nrFrags());
+        assertEquals(1, p.refcount());
+        assertArrayEquals(java.util.Arrays.copyOfRange(all, 150, 450), bytes(s));
+        a.free(s);
+        assertEquals(0, a.inUse());
+        assertEquals(0, p.refcount());
+    }
+
+    @Test
+    void groStealHeadMakesTheLinearDataOfOneSkbAFragOfAnother() {
+        SkBuff first = a.allocSkb(2048), second = a.allocSkb(2048);
+        first.put(60);
+        int off = second.put(1500);
+        for (int i = 0; i < 1500; i++) second.head()[off + i] = (byte) (i * 3);
+        second.truesize = 2304;
+        assertTrue(a.groStealHead(first, second, 52, 1448));
+        assertEquals(60 + 1448, first.len());
+        assertEquals(1, first.shinfo().nrFrags());
+        assertEquals(2304, first.truesize);
+        assertEquals(1, a.inUse(), "the second skb's head is freed, its buffer lives on as a page");
+        byte[] got = new byte[1448];
+        assertTrue(first.copyBits(60, got, 0, 1448));
+        for (int i = 0; i < 1448; i++) assertEquals((byte) ((52 + i) * 3), got[i]);
+        SkBuff cloned = a.allocSkb(256);
+        cloned.put(10);
+        SkBuff c2 = a.clone(cloned);
+        assertFalse(a.groStealHead(first, cloned, 0, 10), "shared data is not stolen");
+        a.free(c2);
+        a.free(cloned);
+        a.free(first);
+        assertEquals(0, a.inUse());
+        SkBuff again = a.allocSkb(2048);
+        assertEquals(2048, again.head().length, "the stolen buffer went back to the pool");
+        a.free(again);
+    }
+
     @Test
     void firstCloneOfAnFcloneUsesTheCompanion() {
         SkBuff s = skbWithFrags();
