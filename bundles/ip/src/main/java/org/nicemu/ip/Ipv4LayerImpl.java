@@ -512,14 +512,15 @@ final class Ipv4LayerImpl implements Ipv4Layer {
     @Override
     public void ipRcv(SkBuff skb, Device dev) {
         c.inReceives++;
-        if (destroyed || skb.isNonlinear()) {
+        if (destroyed) {
             c.inDiscards++;
             free(skb);
             return;
         }
         byte[] b = skb.head();
         int o = skb.dataOffset();
-        Ipv4Header.Check chk = Ipv4Header.validate(b, o, skb.len());
+        // the header in the linear part; a GRO skb carries its later segments in page frags
+        Ipv4Header.Check chk = Ipv4Header.validate(b, o, skb.headlen(), skb.len());
         if (chk != Ipv4Header.Check.OK) {
             switch (chk) {
                 case TRUNCATED:

@@ -34,8 +34,9 @@ final class TcpInput {
 
     /** tcp_v4_do_rcv() for a socket that is not listening. Consumes the skb. */
     static void tcpV4DoRcv(TcpSock tp, SkBuff skb, TcpProto.Seg seg) {
-        tp.segsIn++;
-        if (seg.len > 0) tp.dataSegsIn++;
+        int segs = Math.max(1, skb.gsoSegs()); // tcp_segs_in(): a GRO skb counts its segments
+        tp.segsIn += segs;
+        if (seg.len > 0) tp.dataSegsIn += segs;
         tp.lrcvtimeUs = tp.nowUs();
         if (tp.skState == SockConst.TCP_ESTABLISHED) tcpRcvEstablished(tp, skb, seg);
         else tcpRcvStateProcess(tp, skb, seg);
@@ -587,7 +588,7 @@ final class TcpInput {
                 int old = tp.rcvNxt - seq;
                 tcpDsackSet(tp, seq, tp.rcvNxt);
                 if (old > len) old = len;
-                skb.pull(old);
+                skb.pullData(old); // past the linear part for a GRO skb
                 seq += old;
                 len -= old;
             }
@@ -665,7 +666,7 @@ final class TcpInput {
                 continue;
             }
             int old = tp.rcvNxt - seq;
-            if (old > 0) skb.pull(old);
+            if (old > 0) skb.pullData(old);
             tcpQueueRcv(tp, skb, tp.rcvNxt, end - tp.rcvNxt);
             if (fin) tcpFin(tp);
         }
@@ -698,7 +699,7 @@ final class TcpInput {
             }
             if (TcpSeq.before(seq, pEnd)) {
                 tcpDsackSet(tp, seq, pEnd);
-                skb.pull(pEnd - seq);
+                skb.pullData(pEnd - seq);
                 len -= pEnd - seq;
                 seq = pEnd;
             }

@@ -62,6 +62,9 @@ public final class NetDeviceImpl implements NetDevice, Device {
     QdiscRt root;
     final QdiscTree tree;
     final DropCounters drops = new DropCounters();
+    /** GRO of this device's NAPI context ({@code ethtool -K DEV gro on|off}; off by default, see {@link #setGro}). */
+    private final Gro gro;
+    private boolean groOn;
     long txPackets, txBytes, txDropped;
     /** Wire frames the dropped skbs would have become (a GSO skb counts its segments). */
     long txDroppedFrames;
@@ -98,6 +101,7 @@ public final class NetDeviceImpl implements NetDevice, Device {
         this.ifindex = ifindex;
         this.nic = nic;
         this.mtu = spec.nic().mtu();
+        this.gro = new Gro(host.allocator(), this::netifReceiveSkbCore);
         this.devAddr = spec.nic().mac();
         int n = spec.nic().numTxQueues();
         this.txq = new TxQueue[n];
@@ -662,7 +666,8 @@ public final class NetDeviceImpl implements NetDevice, Device {
             return;
         }
         if (!ethTypeTrans(skb)) return;
-        netifReceiveSkbCore(skb);
+        if (groOn) gro.receive(skb);
+        else netifReceiveSkbCore(skb);
     }
 
     /**
@@ -791,11 +796,23 @@ public final class NetDeviceImpl implements NetDevice, Device {
     @Override
     public int realNumTxQueues() { return realNumTxQueues; }
 
+    /** The driver's features; NETIF_F_GRO is the core's ({@link #setGro}) and is ignored here. */
     @Override
-    public void setFeatures(long f) { features = f; }
+    public void setFeatures(long f) { features = f & ~NetdevFeatures.NETIF_F_GRO; }
 
     @Override
-    public long features() { return features; }
+    public long features() { return groOn ? features | NetdevFeatures.NETIF_F_GRO : features; }
+
+    /**
+     * {@code ethtool -K DEV gro on|off}: generic receive offload ({@link Gro}). Off by default,
+     * unlike Linux, so that the receive path stays one skb per frame unless a scenario asks;
+     * turning it off sends up what is held.
+     */
+    @Override
+    public void setGro(boolean on) {
+        if (!on) gro.flush();
+        groOn = on;
+    }
 
     @Override
     public void netifTxStopQueue(int queue) {
@@ -1008,10 +1025,12 @@ public final class NetDeviceImpl implements NetDevice, Device {
         return true;
     }
 
-    /** One NAPI poll from net_rx_action(): returns the work done. */
+    /** One NAPI poll from net_rx_action(): returns the work done; what GRO holds goes up at its end. */
     int napiPoll(int budget) {
         host.counters().napiPoll++;
-        return driver.napiPoll(budget);
+        int work = driver.napiPoll(budget);
+        if (gro.held() > 0) gro.flush();
+        return work;
     }
 
     @Override
@@ -1230,6 +1249,10 @@ public final class NetDeviceImpl implements NetDevice, Device {
     public Map<String, Long> ethtoolStats() {
         Map<String, Long> m = new LinkedHashMap<>(nic.ethtoolStats());
         if (driver != null) m.putAll(driver.ethtoolStats());
+        if (groOn || gro.mergedSegs > 0) {
+            m.put("gro_merged_skbs", gro.mergedSkbs);
+            m.put("gro_merged_segs", gro.mergedSegs);
+        }
         for (int i = 0; i < realNumTxQueues; i++) {
             TxQueue t = txq[i];
             String p = "txq_" + i + "_";
