@@ -86,6 +86,41 @@ class TcpFlowsIT {
     }
 
     /**
+     * {@code ethtool -K eth0 gro on} as scenario actions, with 50 µs RX interrupt coalescing so that
+     * a NAPI poll holds several frames: the receiver merges segments (ethtool -S gro_merged_segs),
+     * the transfer is byte-exact, and both captures (taken at the NICs, one frame per segment) are clean.
+     */
+    @SuppressWarnings("unchecked")
+    @Test
+    void groMergesReceivedSegmentsAndTheTransferStaysExact() throws Exception {
+        String sc = SCENARIO.substring(0, SCENARIO.indexOf("{\"name\": \"rr1\"")).replace("two-host-tcp-it", "gro-it")
+                .replace("\"addresses\": [\"198.18.0.2/24\"]", "\"driverParams\": {\"rxCoalesceUsecs\": 50}, \"addresses\": [\"198.18.0.2/24\"]")
+                .replace("\"bytes\": 10000000, \"cc\": \"cubic\"},", "\"bytes\": 10000000, \"cc\": \"cubic\"}]")
+                .replace("\"flows\": [", "\"actions\": [{\"at\": \"0ms\", \"host\": \"h2\", \"cmd\": \"ethtool -K eth0 gro on\"},\n"
+                        + "{\"at\": \"0ms\", \"host\": \"h2\", \"cmd\": \"ethtool -k eth0\"}],\n\"flows\": [") + "}\n";
+        assertTrue(sc.contains("rxCoalesceUsecs") && sc.contains("gro on"), sc);
+        Path dir = Files.createTempDirectory("nicemu-gro");
+        Map<String, Object> s = runner.run(sc, dir, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        Map<String, Object> f = ((List<Map<String, Object>>) s.get("flows")).get(0);
+        assertEquals(Boolean.TRUE, f.get("byte_exact"), f.toString());
+        List<Map<String, Object>> actions = (List<Map<String, Object>>) s.get("actions");
+        assertTrue(String.valueOf(actions.get(1).get("output")).contains("generic-receive-offload: on"), actions.toString());
+        Map<String, Object> h2 = ((List<Map<String, Object>>) s.get("hosts")).get(1);
+        Map<String, Object> eth = (Map<String, Object>) ((List<Map<String, Object>>) h2.get("devices")).get(0).get("ethtool");
+        long merged = ((Number) eth.get("gro_merged_segs")).longValue();
+        long skbs = ((Number) eth.get("gro_merged_skbs")).longValue();
+        long rx = ((Number) eth.get("rx_packets")).longValue();
+        System.out.println("gro: " + merged + " of " + rx + " frames merged into " + skbs + " skbs");
+        assertTrue(skbs > 0 && merged > skbs && merged < rx, eth.toString());
+        Map<String, Object> recv = (Map<String, Object>) ((Map<String, Object>) f.get("receiver")).get("tcpInfo");
+        assertTrue(((Number) recv.get("dataSegsIn")).longValue() >= 10_000_000L / 1448, "segs_in counts merged segments: " + recv);
+        for (String pcap : List.of("h1-eth0.pcap", "h2-eth0.pcap")) {
+            Tshark.Report r = Tshark.read(dir.resolve(pcap));
+            assertTrue(r.clean() && r.badTcp() == 0, pcap + ": " + r);
+        }
+    }
+
+    /**
      * {@code "after"}: the second flow's client starts when the first flow's client is done (and not
      * before its own {@code start}); the third has no {@code after} and starts at 0 alongside the first;
      * it is checked by comparison only ({@code "verify": "compare"}: no SHA-256, every byte compared).

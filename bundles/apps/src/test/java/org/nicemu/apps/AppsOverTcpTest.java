@@ -45,6 +45,10 @@ class AppsOverTcpTest extends AppsContract {
             p.put("name", "apps-" + System.identityHashCode(h));
             device(h1, 1, A1).attachPort(wires.open("eth0", 1, p));
             device(h2, 2, A2).attachPort(wires.open("eth0", 1, p));
+            if (gro()) {
+                h1.device("eth0").setGro(true);
+                h2.device("eth0").setGro(true);
+            }
         });
         SocketLayer layer = new SocketLayerComponent();
         return new Stack() {
@@ -58,10 +62,16 @@ class AppsOverTcpTest extends AppsContract {
         };
     }
 
-    private static org.nicemu.api.emu.Device device(Host host, int n, int ip) {
+    /** GRO on both devices (with RX interrupt coalescing, so that a NAPI poll has frames to merge). */
+    boolean gro() {
+        return false;
+    }
+
+    private org.nicemu.api.emu.Device device(Host host, int n, int ip) {
         NicConfig cfg = new NicConfig(1, 512, 1_000_000_000L, 1500, new byte[] {2, 0, 0, 0, 1, (byte) n},
                 NicHardware.CAP_SG | NicHardware.CAP_CSUM | NicHardware.CAP_TSO, NicConfig.Arbitration.ROUND_ROBIN, true, 0, 0);
-        org.nicemu.api.emu.Device d = host.addDevice(new DeviceSpec("eth0", cfg, "generic", Map.of(), null));
+        Map<String, String> params = gro() ? Map.of("rxCoalesceUsecs", "50", "txCoalesceUsecs", "50") : Map.of();
+        org.nicemu.api.emu.Device d = host.addDevice(new DeviceSpec("eth0", cfg, "generic", params, null));
         host.inet().addrs.add(new InetAddr("eth0", ip, 24));
         host.inet().fib.add(new Route(ip & 0xffffff00, 24, 0, "eth0", ip, 0, Route.Type.UNICAST));
         return d;

@@ -106,6 +106,12 @@ final class CommandEngine {
             if (cmd instanceof IpShow) return ipShow(host, (IpShow) cmd);
             if (cmd instanceof IpSet) return ipSet(host, (IpSet) cmd);
             if (cmd instanceof Ethtool) return ethtool(host, (Ethtool) cmd);
+            if (cmd instanceof CommandSyntax.EthtoolFeatures) {
+                CommandSyntax.EthtoolFeatures k = (CommandSyntax.EthtoolFeatures) cmd;
+                Device d = device(host, k.dev());
+                for (Map.Entry<String, Boolean> e : k.features().entrySet()) d.setGro(e.getValue()); // gro is the only one
+                return "";
+            }
             if (cmd instanceof Sysctl) return sysctl(host, (Sysctl) cmd);
             if (cmd instanceof Driver) return driver(host, (Driver) cmd);
             if (cmd instanceof Pktgen) return pktgen(emu, host, (Pktgen) cmd);
@@ -295,6 +301,7 @@ final class CommandEngine {
                 feature(sb, "tx-checksum-ipv4", f, NetdevFeatures.NETIF_F_IP_CSUM, hw, NicHardware.CAP_CSUM);
                 feature(sb, "tcp-segmentation-offload", f, NetdevFeatures.NETIF_F_TSO, hw, NicHardware.CAP_TSO);
                 feature(sb, "tx-udp-segmentation", f, NetdevFeatures.NETIF_F_GSO_UDP_L4, hw, NicHardware.CAP_USO);
+                sb.append("generic-receive-offload: ").append(f >= 0 && (f & NetdevFeatures.NETIF_F_GRO) != 0 ? "on" : "off").append('\n');
                 break;
             }
             case 'i':

@@ -18,7 +18,7 @@ public final class CommandSyntax {
 
     static final String IP_USAGE = "ip [-s] link [show] [dev DEV] | ip link set [dev] DEV (up|down|carrier on|off|txqueuelen N)"
             + " | ip link set [dev] DEV port live IFNAME [KEY VALUE...] | ip link set [dev] DEV port none";
-    static final String ETHTOOL_USAGE = "ethtool (-S|-k|-i|-g|-l) DEV | ethtool DEV";
+    static final String ETHTOOL_USAGE = "ethtool (-S|-k|-i|-g|-l) DEV | ethtool DEV | ethtool -K DEV gro on|off";
     static final String SYSCTL_USAGE = "sysctl [-a] | sysctl KEY... | sysctl -w KEY=VALUE...";
     static final String DRIVER_USAGE = "driver | driver DEV | driver DEV KIND [KEY VALUE...] | driver DEV set KEY VALUE...";
     static final String PKTGEN_USAGE = "pktgen start NAME dev DEV [KEY VALUE...] | pktgen show [NAME] | pktgen stop NAME|all | pktgen help";
@@ -31,7 +31,7 @@ public final class CommandSyntax {
     }
 
     /** A parsed command. */
-    public sealed interface Cmd permits Tc, IpShow, IpSet, IpSetPort, Ethtool, Sysctl, Driver, Pktgen, Capture, Counters, Ss, MptcpScheduler, Run, Pause, Help {
+    public sealed interface Cmd permits Tc, IpShow, IpSet, IpSetPort, Ethtool, EthtoolFeatures, Sysctl, Driver, Pktgen, Capture, Counters, Ss, MptcpScheduler, Run, Pause, Help {
         /** The device the command names, or null. */
         default String dev() {
             return null;
@@ -62,6 +62,9 @@ public final class CommandSyntax {
 
     /** {@code ethtool -S DEV} ({@code mode} 'S', 'k', 'i', 'g', 'l', or ' ' for plain). */
     public record Ethtool(char mode, String dev) implements Cmd { }
+
+    /** {@code ethtool -K DEV gro on|off}: the features to change (only {@code gro} can be), in order. */
+    public record EthtoolFeatures(String dev, Map<String, Boolean> features) implements Cmd { }
 
     /** {@code sysctl}: {@code get} empty and {@code set} empty means all. */
     public record Sysctl(List<String> get, Map<String, String> set) implements Cmd { }
@@ -361,8 +364,26 @@ public final class CommandSyntax {
         return new MptcpScheduler(name, port);
     }
 
+    /** Features {@code ethtool -K} changes here, by their short and long names. */
+    static final Map<String, String> CHANGEABLE_FEATURES = Map.of("gro", "gro", "generic-receive-offload", "gro");
+
     private static Cmd ethtool(List<String> a) {
         if (a.size() == 1 && !a.get(0).startsWith("-")) return new Ethtool(' ', a.get(0));
+        if (!a.isEmpty() && (a.get(0).equals("-K") || a.get(0).equals("--features") || a.get(0).equals("--offload"))) {
+            if (a.size() < 4 || a.size() % 2 != 0) throw new IllegalArgumentException("usage: ethtool -K DEV gro on|off");
+            Map<String, Boolean> f = new LinkedHashMap<>();
+            for (int i = 2; i < a.size(); i += 2) {
+                String name = CHANGEABLE_FEATURES.get(a.get(i));
+                if (name == null) {
+                    throw new IllegalArgumentException("ethtool -K: feature '" + a.get(i) + "' cannot be changed here; accepted: gro "
+                            + "(the NIC's sg, csum and tso come from the device's offloads)");
+                }
+                String v = a.get(i + 1);
+                if (!v.equals("on") && !v.equals("off")) throw new IllegalArgumentException("ethtool -K: " + a.get(i) + " must be on or off, got '" + v + "'");
+                f.put(name, v.equals("on"));
+            }
+            return new EthtoolFeatures(a.get(1), f);
+        }
         if (a.size() != 2) throw new IllegalArgumentException("usage: " + ETHTOOL_USAGE);
         String o = a.get(0);
         char mode;

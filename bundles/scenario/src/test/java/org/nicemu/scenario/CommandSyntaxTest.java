@@ -45,6 +45,12 @@ class CommandSyntaxTest {
         assertEquals(new CommandSyntax.Ethtool('k', "eth0"), parse("ethtool -k eth0"));
         assertEquals(new CommandSyntax.Ethtool(' ', "eth0"), parse("ethtool eth0"));
         assertTrue(error("ethtool -X eth0").contains("unsupported option '-X'"));
+        assertEquals(new CommandSyntax.EthtoolFeatures("eth0", java.util.Map.of("gro", true)), parse("ethtool -K eth0 gro on"));
+        assertEquals(new CommandSyntax.EthtoolFeatures("eth1", java.util.Map.of("gro", false)), parse("ethtool --features eth1 generic-receive-offload off"));
+        assertEquals("ethtool -K: feature 'tso' cannot be changed here; accepted: gro (the NIC's sg, csum and tso come from the device's offloads)",
+                error("ethtool -K eth0 tso off"));
+        assertEquals("ethtool -K: gro must be on or off, got 'yes'", error("ethtool -K eth0 gro yes"));
+        assertEquals("usage: ethtool -K DEV gro on|off", error("ethtool -K eth0 gro"));
 
         CommandSyntax.Sysctl all = (CommandSyntax.Sysctl) parse("sysctl -a");
         assertTrue(all.get().isEmpty() && all.set().isEmpty());
