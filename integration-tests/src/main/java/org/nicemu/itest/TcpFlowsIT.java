@@ -87,18 +87,21 @@ class TcpFlowsIT {
 
     /**
      * {@code ethtool -K eth0 gro on} as scenario actions, with 50 µs RX interrupt coalescing so that
-     * a NAPI poll holds several frames: the receiver merges segments (ethtool -S gro_merged_segs),
-     * the transfer is byte-exact, and both captures (taken at the NICs, one frame per segment) are clean.
+     * a NAPI poll holds several frames, over a wire with 1 % loss, 2 % reordering and 1 % duplicates
+     * (merged skbs go through the out-of-order queue and are trimmed): the receiver merges segments
+     * (ethtool -S gro_merged_segs), the transfer is byte-exact, and both captures (taken at the NICs,
+     * one frame per segment) are clean.
      */
     @SuppressWarnings("unchecked")
     @Test
     void groMergesReceivedSegmentsAndTheTransferStaysExact() throws Exception {
-        String sc = SCENARIO.substring(0, SCENARIO.indexOf("{\"name\": \"rr1\"")).replace("two-host-tcp-it", "gro-it")
+        String sc = SCENARIO.substring(0, SCENARIO.indexOf("{\"name\": \"rr1\"")).replace("two-host-tcp-it", "gro-it").replace("\"duration\": \"3s\"", "\"duration\": \"20s\"")
                 .replace("\"addresses\": [\"198.18.0.2/24\"]", "\"driverParams\": {\"rxCoalesceUsecs\": 50}, \"addresses\": [\"198.18.0.2/24\"]")
+                .replace("\"delay\": \"5ms\"}", "\"delay\": \"5ms\", \"loss\": \"1%\", \"reorder\": \"2%\", \"duplicate\": \"1%\"}")
                 .replace("\"bytes\": 10000000, \"cc\": \"cubic\"},", "\"bytes\": 10000000, \"cc\": \"cubic\"}]")
                 .replace("\"flows\": [", "\"actions\": [{\"at\": \"0ms\", \"host\": \"h2\", \"cmd\": \"ethtool -K eth0 gro on\"},\n"
                         + "{\"at\": \"0ms\", \"host\": \"h2\", \"cmd\": \"ethtool -k eth0\"}],\n\"flows\": [") + "}\n";
-        assertTrue(sc.contains("rxCoalesceUsecs") && sc.contains("gro on"), sc);
+        assertTrue(sc.contains("rxCoalesceUsecs") && sc.contains("gro on") && sc.contains("\"loss\": \"1%\""), sc);
         Path dir = Files.createTempDirectory("nicemu-gro");
         Map<String, Object> s = runner.run(sc, dir, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         Map<String, Object> f = ((List<Map<String, Object>>) s.get("flows")).get(0);
@@ -114,6 +117,8 @@ class TcpFlowsIT {
         assertTrue(skbs > 0 && merged > skbs && merged < rx, eth.toString());
         Map<String, Object> recv = (Map<String, Object>) ((Map<String, Object>) f.get("receiver")).get("tcpInfo");
         assertTrue(((Number) recv.get("dataSegsIn")).longValue() >= 10_000_000L / 1448, "segs_in counts merged segments: " + recv);
+        Map<String, Object> sent = (Map<String, Object>) ((Map<String, Object>) f.get("sender")).get("tcpInfo");
+        assertTrue(((Number) sent.get("totalRetrans")).longValue() > 0, "the loss made the sender retransmit: " + sent);
         for (String pcap : List.of("h1-eth0.pcap", "h2-eth0.pcap")) {
             Tshark.Report r = Tshark.read(dir.resolve(pcap));
             assertTrue(r.clean() && r.badTcp() == 0, pcap + ": " + r);
