@@ -22,7 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class ChunkPipe {
     /** What is done with each chunk, on the pool thread, in submission order. */
     interface Consumer {
-        void accept(byte[] b, int len);
+        void accept(byte[] b, int off, int len);
     }
 
     /** Bytes of chunks per pipe at most: enough for the consumer to run behind without stalling the loop. */
@@ -30,7 +30,8 @@ final class ChunkPipe {
 
     private static final class Chunk {
         final byte[] b;
-        int len;
+        /** The bytes to consume: [off, off+len); off > 0 when {@link #await} consumed the start in place. */
+        int off, len;
 
         Chunk(int size) {
             b = new byte[size];
@@ -49,10 +50,15 @@ final class ChunkPipe {
     /** Held by whichever thread runs the consumer, so chunks are consumed one at a time, in order. */
     private final ReentrantLock consuming = new ReentrantLock();
     private volatile Throwable failure;
-    /** Owner state: chunks allocated, the one being filled (null: none) and its fill for append(). */
+    /**
+     * Owner state: chunks allocated, the one being filled (null: none), its fill, and how much of
+     * it {@link #await} already consumed in place (the chunk stays the owner's: an in-place write
+     * may be pending on it).
+     */
     private int allocated;
     private Chunk current;
     private int fill;
+    private int consumedInPlace;
 
     ChunkPipe(int chunkSize, Consumer consumer) {
         this(chunkSize, 0, consumer, ForkJoinPool.commonPool());
@@ -85,6 +91,7 @@ final class ChunkPipe {
             if (c == null) c = allocated < maxChunks ? allocate() : takeFree();
             current = c;
             fill = 0;
+            consumedInPlace = 0;
         }
         return current.b;
     }
@@ -95,7 +102,9 @@ final class ChunkPipe {
         if (c == null) throw new IllegalStateException("no chunk taken");
         if (len < 0 || len > c.b.length) throw new IndexOutOfBoundsException("len " + len + " of " + c.b.length);
         current = null;
-        c.len = len;
+        if (len < consumedInPlace) throw new IllegalStateException("submit " + len + " after " + consumedInPlace + " bytes were consumed");
+        c.off = consumedInPlace;
+        c.len = len - consumedInPlace;
         submitted.add(c);
         if (draining.compareAndSet(false, true)) executor.execute(this::drain);
     }
@@ -132,15 +141,20 @@ final class ChunkPipe {
     }
 
     /**
-     * Submits what {@link #append} left in a partly filled chunk and makes sure the consumer has
-     * had every submitted chunk (running it here for those the pool thread has not taken yet);
-     * then the consumer's results can be read. Rethrows the consumer's failure.
+     * Makes sure the consumer has had every byte given so far — the submitted chunks (running it
+     * here for those the pool thread has not taken yet) and then, in place, what the chunk being
+     * filled holds — so that the consumer's results can be read. The chunk being filled stays the
+     * owner's (a write into it may be pending, e.g. a receive that has not completed); its later
+     * bytes go to the consumer when it is submitted. Rethrows the consumer's failure.
      */
     void await() {
-        if (current != null && fill > 0) submit(fill);
         consuming.lock(); // the pool thread is done with what it took
         try {
             consumeSubmitted();
+            if (current != null && fill > consumedInPlace) {
+                consume(current.b, consumedInPlace, fill - consumedInPlace);
+                consumedInPlace = fill;
+            }
         } finally {
             consuming.unlock();
         }
@@ -190,17 +204,21 @@ final class ChunkPipe {
         } while (!submitted.isEmpty() && draining.compareAndSet(false, true));
     }
 
+    /** Runs the consumer unless it failed before; {@link #consuming} is held. */
+    private void consume(byte[] b, int off, int len) {
+        if (failure != null || len == 0) return;
+        try {
+            consumer.accept(b, off, len);
+        } catch (Throwable t) {
+            failure = t;
+        }
+    }
+
     /** Consumes the submitted chunks in order and frees them; {@link #consuming} is held. */
     private void consumeSubmitted() {
         Chunk c;
         while ((c = submitted.poll()) != null) {
-            if (failure == null) {
-                try {
-                    consumer.accept(c.b, c.len);
-                } catch (Throwable t) {
-                    failure = t;
-                }
-            }
+            consume(c.b, c.off, c.len);
             free.add(c);
         }
     }

@@ -73,13 +73,13 @@ final class StreamChecker {
         return mismatch;
     }
 
-    /** Pool thread: hashes a chunk and compares it with the expected stream. */
-    private void check(byte[] b, int n) {
-        if (sha != null) sha.update(b, 0, n);
+    /** Pool thread: hashes {@code b[off, off+n)} and compares it with the expected stream. */
+    private void check(byte[] b, int off, int n) {
+        if (sha != null) sha.update(b, off, n);
         if (expect != null) {
             if (mismatch < 0) {
                 expect.fill(scratch, 0, n);
-                int m = Arrays.mismatch(b, 0, n, scratch, 0, n);
+                int m = Arrays.mismatch(b, off, off + n, scratch, 0, n);
                 if (m >= 0) mismatch = checked + m;
             } else {
                 expect.skip(n);

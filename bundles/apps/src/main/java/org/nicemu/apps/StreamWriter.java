@@ -30,7 +30,7 @@ final class StreamWriter {
     StreamWriter(long seed, int chunk, boolean hash) {
         stream = new SeededStream(seed);
         sha = hash ? Sha.newDigest() : null;
-        pipe = hash ? new ChunkPipe(chunk, (b, n) -> sha.update(b, 0, n)) : null;
+        pipe = hash ? new ChunkPipe(chunk, (b, o, n) -> sha.update(b, o, n)) : null;
         own = hash ? null : new byte[chunk];
     }
 

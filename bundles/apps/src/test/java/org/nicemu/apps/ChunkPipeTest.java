@@ -24,9 +24,9 @@ class ChunkPipeTest {
     private static byte[] pass(byte[] in, int chunk, java.util.concurrent.Executor executor, boolean slow) {
         ByteArrayOutputStream seen = new ByteArrayOutputStream();
         SplittableRandom r = new SplittableRandom(4);
-        ChunkPipe pipe = new ChunkPipe(chunk, (b, n) -> {
+        ChunkPipe pipe = new ChunkPipe(chunk, (b, o, n) -> {
             if (slow) LockSupport.parkNanos(20_000);
-            seen.write(b, 0, n);
+            seen.write(b, o, n);
         }, executor);
         int off = 0;
         while (off < in.length) {
@@ -63,10 +63,10 @@ class ChunkPipeTest {
         java.util.List<Integer> lengths = new java.util.ArrayList<>();
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
-            ChunkPipe pipe = new ChunkPipe(4096, 1000, (b, n) -> {
+            ChunkPipe pipe = new ChunkPipe(4096, 1000, (b, o, n) -> {
                 assertEquals(5096, b.length, "array: chunk size plus headroom");
                 lengths.add(n);
-                seen.write(b, 0, n);
+                seen.write(b, o, n);
             }, pool);
             SplittableRandom r = new SplittableRandom(5);
             int off = 0;
@@ -89,10 +89,37 @@ class ChunkPipeTest {
         }
     }
 
+    /**
+     * await() while an in-place write is pending (a receive issued into the chunk, not completed):
+     * what was committed is consumed, the chunk stays the owner's, and the pending write commits
+     * into it afterwards (a HIL run failed with "no chunk taken" when await() submitted the chunk).
+     */
+    @Test
+    void awaitWhileAnInPlaceWriteIsPendingKeepsTheChunk() {
+        byte[] in = input(10_000);
+        ByteArrayOutputStream seen = new ByteArrayOutputStream();
+        ChunkPipe pipe = new ChunkPipe(4096, 1000, (b, o, n) -> seen.write(b, o, n), Runnable::run);
+        int off = 0;
+        for (int round = 0; off < in.length; round++) {
+            int n = Math.min(in.length - off, 700);
+            byte[] c = pipe.chunk(); // the receive is issued: buffer and offset taken
+            int at = pipe.filled();
+            if (round % 3 == 1) {
+                pipe.await(); // results read in the middle (ss, a summary)
+                assertEquals(off, seen.size(), "everything committed so far was consumed");
+            }
+            System.arraycopy(in, off, c, at, n); // the receive completes
+            pipe.commit(n);
+            off += n;
+        }
+        pipe.await();
+        assertArrayEquals(in, seen.toByteArray());
+    }
+
     @Test
     void aCommitBeyondTheRoomIsRejectedAndLosesNothing() {
         ByteArrayOutputStream seen = new ByteArrayOutputStream();
-        ChunkPipe pipe = new ChunkPipe(16, 4, (b, n) -> seen.write(b, 0, n), Runnable::run);
+        ChunkPipe pipe = new ChunkPipe(16, 4, (b, o, n) -> seen.write(b, o, n), Runnable::run);
         pipe.chunk()[0] = 7;
         pipe.commit(1);
         IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> pipe.commit(20));
@@ -103,7 +130,7 @@ class ChunkPipeTest {
 
     @Test
     void aConsumerFailureIsRethrownByAwait() {
-        ChunkPipe pipe = new ChunkPipe(16, (b, n) -> {
+        ChunkPipe pipe = new ChunkPipe(16, (b, o, n) -> {
             throw new IllegalArgumentException("boom");
         }, Runnable::run);
         pipe.append(new byte[40], 0, 40);

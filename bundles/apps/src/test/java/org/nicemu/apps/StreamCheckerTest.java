@@ -54,6 +54,25 @@ class StreamCheckerTest {
     }
 
     @Test
+    void resultsReadWhileAReceiveIsPendingLoseNothing() throws Exception {
+        byte[] in = stream(13, 300_000);
+        StreamChecker c = new StreamChecker(13L, true);
+        int off = 0;
+        while (off < in.length) {
+            int n = Math.min(in.length - off, 50_000);
+            byte[] b = c.buffer();
+            int at = c.offset();
+            assertEquals(AppsContract.sha(13, off), c.sha256(), "mid-stream, after " + off + " bytes");
+            assertEquals(-1L, c.mismatchAt());
+            System.arraycopy(in, off, b, at, n);
+            c.received(n);
+            off += n;
+        }
+        assertEquals(AppsContract.sha(13, in.length), c.sha256());
+        assertEquals(300_000L, c.bytes);
+    }
+
+    @Test
     void compareOnlyNeedsASeed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new StreamChecker(null, false));
         assertEquals("without hashing there must be a seed to compare with", e.getMessage());
