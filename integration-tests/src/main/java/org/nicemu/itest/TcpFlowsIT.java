@@ -86,7 +86,7 @@ class TcpFlowsIT {
     }
 
     /**
-     * {@code ethtool -K eth0 gro on} as scenario actions, with 50 µs RX interrupt coalescing so that
+     * GRO on h2 by its device's {@code offloads} and on h1 by an {@code ethtool -K eth0 gro on} action, with 50 µs RX interrupt coalescing on h2 so that
      * a NAPI poll holds several frames, over a wire with 1 % loss, 2 % reordering and 1 % duplicates
      * (merged skbs go through the out-of-order queue and are trimmed): the receiver merges segments
      * (ethtool -S gro_merged_segs), the transfer is byte-exact, and both captures (taken at the NICs,
@@ -96,18 +96,19 @@ class TcpFlowsIT {
     @Test
     void groMergesReceivedSegmentsAndTheTransferStaysExact() throws Exception {
         String sc = SCENARIO.substring(0, SCENARIO.indexOf("{\"name\": \"rr1\"")).replace("two-host-tcp-it", "gro-it").replace("\"duration\": \"3s\"", "\"duration\": \"20s\"")
-                .replace("\"addresses\": [\"198.18.0.2/24\"]", "\"driverParams\": {\"rxCoalesceUsecs\": 50}, \"addresses\": [\"198.18.0.2/24\"]")
+                .replace("\"addresses\": [\"198.18.0.2/24\"]", "\"offloads\": [\"sg\", \"csum\", \"tso\", \"gro\"], \"driverParams\": {\"rxCoalesceUsecs\": 50}, \"addresses\": [\"198.18.0.2/24\"]")
                 .replace("\"delay\": \"5ms\"}", "\"delay\": \"5ms\", \"loss\": \"1%\", \"reorder\": \"2%\", \"duplicate\": \"1%\"}")
                 .replace("\"bytes\": 10000000, \"cc\": \"cubic\"},", "\"bytes\": 10000000, \"cc\": \"cubic\"}]")
-                .replace("\"flows\": [", "\"actions\": [{\"at\": \"0ms\", \"host\": \"h2\", \"cmd\": \"ethtool -K eth0 gro on\"},\n"
-                        + "{\"at\": \"0ms\", \"host\": \"h2\", \"cmd\": \"ethtool -k eth0\"}],\n\"flows\": [") + "}\n";
-        assertTrue(sc.contains("rxCoalesceUsecs") && sc.contains("gro on") && sc.contains("\"loss\": \"1%\""), sc);
+                .replace("\"flows\": [", "\"actions\": [{\"at\": \"0ms\", \"host\": \"h1\", \"cmd\": \"ethtool -K eth0 gro on\"},\n"
+                        + "{\"at\": \"0ms\", \"host\": \"h1\", \"cmd\": \"ethtool -k eth0\"}, {\"at\": \"0ms\", \"host\": \"h2\", \"cmd\": \"ethtool -k eth0\"}],\n\"flows\": [") + "}\n";
+        assertTrue(sc.contains("rxCoalesceUsecs") && sc.contains("gro on") && sc.contains("\"gro\"]") && sc.contains("\"loss\": \"1%\""), sc);
         Path dir = Files.createTempDirectory("nicemu-gro");
         Map<String, Object> s = runner.run(sc, dir, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         Map<String, Object> f = ((List<Map<String, Object>>) s.get("flows")).get(0);
         assertEquals(Boolean.TRUE, f.get("byte_exact"), f.toString());
         List<Map<String, Object>> actions = (List<Map<String, Object>>) s.get("actions");
-        assertTrue(String.valueOf(actions.get(1).get("output")).contains("generic-receive-offload: on"), actions.toString());
+        assertTrue(String.valueOf(actions.get(1).get("output")).contains("generic-receive-offload: on"), "h1, by ethtool -K: " + actions);
+        assertTrue(String.valueOf(actions.get(2).get("output")).contains("generic-receive-offload: on"), "h2, by its offloads: " + actions);
         Map<String, Object> h2 = ((List<Map<String, Object>>) s.get("hosts")).get(1);
         Map<String, Object> eth = (Map<String, Object>) ((List<Map<String, Object>>) h2.get("devices")).get(0).get("ethtool");
         long merged = ((Number) eth.get("gro_merged_segs")).longValue();

@@ -150,6 +150,7 @@ final class ScenarioEngine {
                 }
                 for (Scenario.DeviceDef dd : hd.devices()) {
                     Device dev = at(dd.path(), () -> host.addDevice(new DeviceSpec(dd.name(), dd.nic(), dd.driver(), dd.driverParams(), dd.xps())));
+                    if (dd.offloads().contains("gro")) dev.setGro(true); // a software feature of the device layer, not a NIC capability
                     if (dd.qdiscReq() != null) {
                         at(dd.path() + ".qdisc", () -> {
                             dev.tc(dd.qdiscReq());

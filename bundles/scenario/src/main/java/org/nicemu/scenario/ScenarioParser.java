@@ -48,6 +48,7 @@ public final class ScenarioParser {
         m.put("csum", NicHardware.CAP_CSUM);
         m.put("tso", NicHardware.CAP_TSO);
         m.put("uso", NicHardware.CAP_USO);
+        m.put("gro", 0L); // generic receive offload: the device layer's, not the NIC's (ethtool -K DEV gro on)
         return m;
     }
 

@@ -37,6 +37,13 @@ class ScenarioParserTest {
     }
 
     @Test
+    void groIsAnOffloadOfTheDeviceLayerNotANicCapability() {
+        Scenario.DeviceDef d = ScenarioParser.parse(String.format(DEV, ",\"offloads\":[\"sg\",\"gro\"]")).hosts().get(0).devices().get(1);
+        assertEquals(List.of("sg", "gro"), d.offloads());
+        assertEquals(org.nicemu.api.nic.NicHardware.CAP_SG, d.nic().capabilities(), "gro adds no hardware capability");
+    }
+
+    @Test
     void fullExampleParses() throws IOException {
         Scenario s = ScenarioParser.parse(resource("full-example.json"));
         assertEquals("two-hosts", s.name());
@@ -129,7 +136,7 @@ class ScenarioParserTest {
         assertEquals("hosts[0].devices[1].mtu: must be an integer 68..65535, got 20", devError(",\"mtu\":20"));
         assertTrue(devError(",\"mac\":\"01:00:00:00:00:01\"").startsWith("hosts[0].devices[1].mac: must be a unicast"));
         assertTrue(devError(",\"mac\":\"zz\"").startsWith("hosts[0].devices[1].mac: must be six hex octets"));
-        assertEquals("hosts[0].devices[1].offloads[1]: must be one of sg, csum, tso, uso, got \"gso\"", devError(",\"offloads\":[\"sg\",\"gso\"]"));
+        assertEquals("hosts[0].devices[1].offloads[1]: must be one of sg, csum, tso, uso, gro, got \"gso\"", devError(",\"offloads\":[\"sg\",\"gso\"]"));
         assertEquals("hosts[0].devices[1].offloads: must be an array, got \"sg\"", devError(",\"offloads\":\"sg\""));
         assertEquals("hosts[0].devices[1].arbitration: must be round-robin or strict-priority, got \"wrr\"", devError(",\"arbitration\":\"wrr\""));
         assertEquals("hosts[0].devices[1].preambleIfg: must be true or false, got \"yes\"", devError(",\"preambleIfg\":\"yes\""));
