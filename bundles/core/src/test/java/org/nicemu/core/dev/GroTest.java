@@ -181,6 +181,23 @@ class GroTest {
     }
 
     @Test
+    void mptcpSegmentsAreNotMerged() {
+        for (int i = 0; i < 3; i++) {
+            SkBuff m = full(1000 + i * MSS, i + 1);
+            byte[] b = m.head();
+            int th = m.dataOffset() + 20;
+            b[th + 20] = 30; // the first option (was NOP NOP): MPTCP, kind 30, length 2 as a stand-in
+            b[th + 21] = 2;
+            TcpHeader.setChecksum(b, th, A, B, 32 + MSS);
+            gro.receive(m);
+        }
+        assertEquals(3, up.size(), "each went up at once");
+        assertEquals(0, gro.held());
+        assertEquals(0, gro.mergedSegs);
+        freeAll();
+    }
+
+    @Test
     void otherTrafficGoesUpAtOnce() {
         SkBuff udp = alloc.allocSkb(256);
         udp.reserve(14);
