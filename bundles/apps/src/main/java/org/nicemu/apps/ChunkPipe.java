@@ -101,8 +101,8 @@ final class ChunkPipe {
         Chunk c = current;
         if (c == null) throw new IllegalStateException("no chunk taken");
         if (len < 0 || len > c.b.length) throw new IndexOutOfBoundsException("len " + len + " of " + c.b.length);
-        current = null;
         if (len < consumedInPlace) throw new IllegalStateException("submit " + len + " after " + consumedInPlace + " bytes were consumed");
+        current = null;
         c.off = consumedInPlace;
         c.len = len - consumedInPlace;
         submitted.add(c);

@@ -94,8 +94,7 @@ final class Gro {
             return;
         }
         int src = Ipv4Header.src(b, ip), dst = Ipv4Header.dst(b, ip);
-        long sum = InetChecksum.pseudoHeaderV4(src, dst, Ipv4Header.IPPROTO_TCP, tcpLen);
-        if (InetChecksum.reduce(InetChecksum.partial(b, th, tcpLen, sum)) != 0xffff) {
+        if (!InetChecksum.verifies(b, th, tcpLen, InetChecksum.pseudoHeaderV4(src, dst, Ipv4Header.IPPROTO_TCP, tcpLen))) {
             goUp(skb); // TCP drops it and counts the bad checksum
             return;
         }
@@ -104,7 +103,7 @@ final class Gro {
         int flags = TcpHeader.flags(b, th);
         int seq = TcpHeader.seq(b, th);
         int id = Ipv4Header.id(b, ip);
-        int i = find(b, ip, th);
+        int i = find(src, dst, TcpHeader.srcPort(b, th) << 16 | TcpHeader.dstPort(b, th));
         if (i >= 0) {
             if (canMerge(i, b, ip, th, thl, payload, flags, seq, id) && allocator.groStealHead(held[i], skb, Ipv4Header.MIN_LEN + thl, payload)) {
                 SkBuff p = held[i];
@@ -136,10 +135,8 @@ final class Gro {
         while (n > 0) flushAt(0);
     }
 
-    /** The held skb of the flow of the segment at {@code b[ip]}, or -1 (same addresses and ports). */
-    private int find(byte[] b, int ip, int th) {
-        int src = Ipv4Header.src(b, ip), dst = Ipv4Header.dst(b, ip);
-        int ports = TcpHeader.srcPort(b, th) << 16 | TcpHeader.dstPort(b, th);
+    /** The held skb of the flow (addresses, and source port << 16 | destination port), or -1. */
+    private int find(int src, int dst, int ports) {
         for (int i = 0; i < n; i++) {
             byte[] h = held[i].head();
             int pip = held[i].dataOffset();
