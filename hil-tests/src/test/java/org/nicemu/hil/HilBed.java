@@ -3,6 +3,8 @@ package org.nicemu.hil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.nicemu.core.testing.SystemTools.root;
+import static org.nicemu.core.testing.SystemTools.which;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -63,26 +65,6 @@ final class HilBed implements AutoCloseable {
             if (Files.isRegularFile(p.resolve("hil/testbed.sh"))) return p;
         }
         return Path.of("..").toAbsolutePath().normalize();
-    }
-
-    static boolean root() {
-        try {
-            Process p = new ProcessBuilder("id", "-u").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
-            return p.waitFor() == 0 && out.equals("0");
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
-
-    static String which(String tool) {
-        String path = System.getenv("PATH");
-        List<String> dirs = new ArrayList<>(List.of((path == null ? "" : path).split(File.pathSeparator)));
-        dirs.addAll(List.of("/usr/sbin", "/usr/bin", "/sbin", "/bin"));
-        for (String d : dirs) {
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, tool))) return Path.of(d, tool).toString();
-        }
-        return null;
     }
 
     /**

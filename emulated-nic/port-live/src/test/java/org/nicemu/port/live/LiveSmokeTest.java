@@ -2,13 +2,13 @@ package org.nicemu.port.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.nicemu.core.testing.SystemTools.root;
+import static org.nicemu.core.testing.SystemTools.which;
 
 import java.io.BufferedReader;
 import java.io.File;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,23 +29,6 @@ import org.junit.jupiter.api.Test;
 class LiveSmokeTest {
     static final String MAC = "02:00:00:00:01:01";
     static final String EMU_IP = "198.18.100.1", PEER_IP = "198.18.100.2";
-
-    static boolean root() {
-        try {
-            Process p = new ProcessBuilder("id", "-u").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
-            return p.waitFor() == 0 && out.equals("0");
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
-
-    static String which(String tool) {
-        for (String d : new String[] {"/usr/sbin", "/usr/bin", "/sbin", "/bin"}) {
-            if (Files.isExecutable(Path.of(d, tool))) return d + "/" + tool;
-        }
-        return null;
-    }
 
     /** Runs a command (bounded to 20 s); returns its output, or fails the test when it exits non-zero and {@code check}. */
     static String sh(boolean check, String... cmd) throws Exception {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.nicemu.core.testing.SystemTools.root;
 
 import java.util.Map;
 
@@ -13,10 +14,6 @@ import org.junit.jupiter.api.Test;
 
 /** The real libpcap handle: error messages for a missing interface; opening lo when root. */
 class PcapLiveHandleTest {
-    static boolean root() {
-        return "root".equals(System.getProperty("user.name"));
-    }
-
     @Test
     void aMissingInterfaceIsNamedAndTheExistingOnesListed() {
         LivePortFactory f = new LivePortFactory();
