@@ -42,6 +42,13 @@ abstract class AppsContract {
         return 10_000 * MS;
     }
 
+    /** The first {@code n} bytes of {@code new SeededStream(seed)}. */
+    static byte[] bytes(long seed, int n) {
+        byte[] b = new byte[n];
+        new SeededStream(seed).fill(b, 0, n);
+        return b;
+    }
+
     static String sha(long seed, long n) throws Exception {
         MessageDigest d = MessageDigest.getInstance("SHA-256");
         SeededStream s = new SeededStream(seed);

@@ -14,12 +14,6 @@ import org.junit.jupiter.api.Test;
 
 /** The pipe that runs hashing and checking off the loop thread: order, completeness, failures. */
 class ChunkPipeTest {
-    private static byte[] input(int n) {
-        byte[] b = new byte[n];
-        new SeededStream(3).fill(b, 0, n);
-        return b;
-    }
-
     /** Appends {@code in} in random pieces and returns what the consumer saw, in its order. */
     private static byte[] pass(byte[] in, int chunk, java.util.concurrent.Executor executor, boolean slow) {
         ByteArrayOutputStream seen = new ByteArrayOutputStream();
@@ -40,7 +34,7 @@ class ChunkPipeTest {
 
     @Test
     void theConsumerGetsEveryByteInOrderOnAPoolThread() {
-        byte[] in = input(3_000_000);
+        byte[] in = AppsContract.bytes(3, 3_000_000);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             assertArrayEquals(in, pass(in, 4096, pool, false));
@@ -52,13 +46,13 @@ class ChunkPipeTest {
 
     @Test
     void theOwnerConsumesItselfWhenThePoolNeverRuns() {
-        byte[] in = input(500_000);
+        byte[] in = AppsContract.bytes(3, 500_000);
         assertArrayEquals(in, pass(in, 1000, task -> { }, false));
     }
 
     @Test
     void inPlaceWritesReachTheConsumerInOrderInChunksOfAtLeastTheChunkSize() {
-        byte[] in = input(1_000_000);
+        byte[] in = AppsContract.bytes(3, 1_000_000);
         ByteArrayOutputStream seen = new ByteArrayOutputStream();
         java.util.List<Integer> lengths = new java.util.ArrayList<>();
         ExecutorService pool = Executors.newSingleThreadExecutor();
@@ -96,7 +90,7 @@ class ChunkPipeTest {
      */
     @Test
     void awaitWhileAnInPlaceWriteIsPendingKeepsTheChunk() {
-        byte[] in = input(10_000);
+        byte[] in = AppsContract.bytes(3, 10_000);
         ByteArrayOutputStream seen = new ByteArrayOutputStream();
         ChunkPipe pipe = new ChunkPipe(4096, 1000, (b, o, n) -> seen.write(b, o, n), Runnable::run);
         int off = 0;

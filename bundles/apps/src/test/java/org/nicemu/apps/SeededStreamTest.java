@@ -13,24 +13,18 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class SeededStreamTest {
-    private static byte[] bytes(long seed, int n) {
-        byte[] b = new byte[n];
-        new SeededStream(seed).fill(b, 0, n);
-        return b;
-    }
-
     /** SplitMix64 from state 0 gives 0xe220a8397b1dcdaf, 0x6e789e6aa1b965f4 (the reference vectors); bytes little endian. */
     @Test
     void firstBytesOfSeedZeroAreSplitMix64() {
-        assertEquals("afcd1d7b39a820e2" + "f465b9a16a9e786e", HexFormat.of().formatHex(bytes(0, 16)));
+        assertEquals("afcd1d7b39a820e2" + "f465b9a16a9e786e", HexFormat.of().formatHex(AppsContract.bytes(0, 16)));
         assertEquals((byte) 0xaf, SeededStream.byteAt(0, 0));
         assertEquals((byte) 0x6e, SeededStream.byteAt(0, 15));
     }
 
     @Test
     void sameSeedSameBytesWhateverTheChunks() {
-        byte[] whole = bytes(42, 100_000);
-        assertArrayEquals(whole, bytes(42, 100_000));
+        byte[] whole = AppsContract.bytes(42, 100_000);
+        assertArrayEquals(whole, AppsContract.bytes(42, 100_000));
         SeededStream s = new SeededStream(42);
         byte[] pieces = new byte[100_000];
         SplittableRandom r = new SplittableRandom(1);
@@ -90,7 +84,7 @@ class SeededStreamTest {
 
     @Test
     void otherSeedOtherBytes() {
-        assertFalse(Arrays.equals(bytes(1, 64), bytes(2, 64)));
+        assertFalse(Arrays.equals(AppsContract.bytes(1, 64), AppsContract.bytes(2, 64)));
     }
 
     @Test
@@ -103,7 +97,7 @@ class SeededStreamTest {
     @Test
     void sha256OfAPrefixTwoWays() throws Exception {
         int n = 1_000_000;
-        String oneShot = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes(7, n)));
+        String oneShot = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(AppsContract.bytes(7, n)));
         StreamWriter w = new StreamWriter(7, 65536);
         // what send() would take: odd amounts out of each chunk
         long left = n;

@@ -26,15 +26,9 @@ class StreamCheckerTest {
         }
     }
 
-    private static byte[] stream(long seed, int n) {
-        byte[] b = new byte[n];
-        new SeededStream(seed).fill(b, 0, n);
-        return b;
-    }
-
     @Test
     void compareOnlyFindsTheFirstWrongByteAndHashesNothing() {
-        byte[] in = stream(11, 2_000_000);
+        byte[] in = AppsContract.bytes(11, 2_000_000);
         in[1_234_567] ^= 0x10;
         in[1_500_000] ^= 0x01;
         StreamChecker c = new StreamChecker(11L, false);
@@ -46,7 +40,7 @@ class StreamCheckerTest {
 
     @Test
     void hashingAndComparingAgreeWithTheSendersHash() throws Exception {
-        byte[] in = stream(12, 1_000_000);
+        byte[] in = AppsContract.bytes(12, 1_000_000);
         StreamChecker c = new StreamChecker(12L, true);
         feed(c, in);
         assertEquals(-1L, c.mismatchAt());
@@ -55,7 +49,7 @@ class StreamCheckerTest {
 
     @Test
     void resultsReadWhileAReceiveIsPendingLoseNothing() throws Exception {
-        byte[] in = stream(13, 300_000);
+        byte[] in = AppsContract.bytes(13, 300_000);
         StreamChecker c = new StreamChecker(13L, true);
         int off = 0;
         while (off < in.length) {

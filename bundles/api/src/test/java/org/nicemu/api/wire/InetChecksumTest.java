@@ -45,6 +45,14 @@ class InetChecksumTest {
         assertThrows(IndexOutOfBoundsException.class, () -> InetChecksum.partial(b, -1, 2, 0));
     }
 
+    /** Fills {@code b} with zeros (1 in 4), 0xff bytes (1 in 4) or random bytes: the edge cases of a ones'-complement sum and the rest. */
+    static void randomContent(java.util.SplittableRandom r, byte[] b) {
+        int kind = r.nextInt(4);
+        if (kind == 0) java.util.Arrays.fill(b, (byte) 0);
+        else if (kind == 1) java.util.Arrays.fill(b, (byte) 0xff);
+        else r.nextBytes(b);
+    }
+
     /** The word-by-word definition: big-endian 16-bit words, an odd last byte as a high byte. */
     static long reference(byte[] b, int off, int len, long sum) {
         long s = sum;
@@ -57,10 +65,7 @@ class InetChecksumTest {
         java.util.SplittableRandom r = new java.util.SplittableRandom(7);
         byte[] b = new byte[1600];
         for (int k = 0; k < 20_000; k++) {
-            int kind = r.nextInt(4);
-            if (kind == 0) java.util.Arrays.fill(b, (byte) 0);
-            else if (kind == 1) java.util.Arrays.fill(b, (byte) 0xff);
-            else r.nextBytes(b);
+            randomContent(r, b);
             int off = r.nextInt(40);
             int len = r.nextInt(b.length - off);
             long init = r.nextInt(3) == 0 ? 0 : r.nextLong(1L << 40);
@@ -142,10 +147,7 @@ class InetChecksumTest {
         java.util.SplittableRandom r = new java.util.SplittableRandom(0x1071);
         byte[] b = new byte[3100];
         for (int k = 0; k < 20_000; k++) {
-            int kind = r.nextInt(4);
-            if (kind == 0) java.util.Arrays.fill(b, (byte) 0);
-            else if (kind == 1) java.util.Arrays.fill(b, (byte) 0xff);
-            else r.nextBytes(b);
+            randomContent(r, b);
             int len = r.nextInt(4) == 0 ? r.nextInt(17) : r.nextInt(3001);
             int off = r.nextInt(b.length - len + 1);
             long init;
