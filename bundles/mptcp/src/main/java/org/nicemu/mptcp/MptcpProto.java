@@ -268,7 +268,7 @@ final class MptcpProto implements Proto, MptcpInfoSource {
     @Override
     public boolean readable(Sock sk) {
         MptcpSock m = msk(sk);
-        return m.rcvQueued > 0 || (m.skShutdown & SockConst.RCV_SHUTDOWN) != 0 || m.skErr != 0;
+        return m.rcvq.queued() > 0 || (m.skShutdown & SockConst.RCV_SHUTDOWN) != 0 || m.skErr != 0;
     }
 
     @Override
@@ -303,7 +303,7 @@ final class MptcpProto implements Proto, MptcpInfoSource {
             forget(m);
             return;
         }
-        if (m.rcvQueued > 0) {
+        if (m.rcvq.queued() > 0) {
             m.abort(0, true);
             return;
         }
@@ -412,7 +412,7 @@ final class MptcpProto implements Proto, MptcpInfoSource {
         MptcpCounters c = m.counters;
         return new MptcpInfo(SockConst.stateName(m.skState), addr(m.saddr, m.sport), addr(m.daddr, m.dport), m.schedName(),
                 m.fallback, m.localToken, m.remoteToken, c.bytesSent, c.bytesAcked, c.bytesReceived, c.reinjectedBytes,
-                c.dupBytes, m.sndUna, m.sndNxt, m.rcvNxt, c.rtoCount, c.schedChanges, List.copyOf(subs));
+                c.dupBytes, m.sndUna, m.sndNxt, m.rcvq.rcvNxt, c.rtoCount, c.schedChanges, List.copyOf(subs));
     }
 
     private static String addr(int ip, int port) {

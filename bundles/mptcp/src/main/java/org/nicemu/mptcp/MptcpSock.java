@@ -3,8 +3,6 @@ package org.nicemu.mptcp;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 import org.nicemu.api.exec.Timer;
 import org.nicemu.api.mptcp.pm.MptcpPernet;
@@ -69,15 +67,9 @@ final class MptcpSock extends Sock implements MptcpMetaView {
     long dataFinSeq;
     boolean nodelay;
 
-    // ---- data-level receive
-    long rcvNxt;
+    // ---- data-level receive (the bytes themselves are in rcvq)
     boolean rcvKnown;
     boolean use64bitAck;
-    final ArrayDeque<byte[]> rcvQueue = new ArrayDeque<>();
-    int rcvHeadOff;
-    int rcvQueued;
-    final TreeMap<Long, byte[]> ofo = new TreeMap<>();
-    int ofoBytes;
     boolean peerDataFin;
     long peerDataFinSeq;
 
@@ -94,11 +86,15 @@ final class MptcpSock extends Sock implements MptcpMetaView {
     int rtxBackoff;
     long rtxArmedUna;
     final MptcpCounters counters = new MptcpCounters();
+    /** The data-level receive buffer: in-order bytes and the out-of-order map. */
+    final DataLevelRcvQueue rcvq = new DataLevelRcvQueue(counters);
     /** Path manager state of this connection. */
     final MptcpPm pm;
     /** The listener that accepted this connection (passive side), until accepted. */
     MptcpListener listener;
     boolean orphan;
+    /** Set by {@link #abort}: the RSTs carry MP_FASTCLOSE. */
+    boolean fastclose;
 
     final CoupledSubflows coupled = new CoupledSubflows() {
         @Override public int count() { return sendable().size(); }
@@ -107,8 +103,8 @@ final class MptcpSock extends Sock implements MptcpMetaView {
         @Override public int mss(int i) { return sendable().get(i).mssCache(); }
     };
     private final List<Subflow> sendableCache = new ArrayList<>();
-    private final MptcpOption opt = new MptcpOption();
-    private final MptcpOptionsReceived rx = new MptcpOptionsReceived();
+    /** The MPTCP options of this connection's segments, out and in (net/mptcp/options.c). */
+    final MptcpOptionHandler options = new MptcpOptionHandler(this);
     private final byte[] scratch = new byte[65536];
 
     MptcpSock(MptcpProto proto, int cpu) {
@@ -151,7 +147,7 @@ final class MptcpSock extends Sock implements MptcpMetaView {
         remoteToken = proto.crypto.token(key);
         remoteIdsn = proto.crypto.idsn(key);
         sndUna = sndNxt = writeSeq = localIdsn + 1;
-        rcvNxt = remoteIdsn + 1;
+        rcvq.rcvNxt = remoteIdsn + 1;
         rcvKnown = true;
     }
 
@@ -503,259 +499,7 @@ final class MptcpSock extends Sock implements MptcpMetaView {
         callbacks.writeSpace(this);
     }
 
-    // =================================================================== options
-
-    /** {@code mptcp_syn_options()}: MP_CAPABLE on the first SYN, MP_JOIN on an additional subflow's SYN. */
-    int synOptions(Subflow sf, byte[] out) {
-        if (sf.mpCapable) {
-            if (!pernet().enabled) return 0;
-            opt.mpCapableSyn(capFlags());
-        } else {
-            opt.mpJoinSyn(sf.backup, sf.localId, remoteToken, sf.localNonce);
-        }
-        counters.synTx++;
-        return MptcpOptions.write(opt, out, 0);
-    }
-
-    /** MP_CAPABLE flags: H (HMAC-SHA256), and A when checksums are wanted here or in use. */
-    int capFlags() {
-        return MptcpOptions.MPTCP_CAP_HMAC_SHA256 | (pernet().checksumEnabled || csum ? MptcpOptions.MPTCP_CAP_CHECKSUM_REQD : 0);
-    }
-
-    /**
-     * {@code mptcp_synack_options()} for {@code sf}, a child of a listener that belongs to this
-     * connection: MP_CAPABLE with the server's key, or (a joining subflow) MP_JOIN with the truncated HMAC.
-     */
-    int synackOptions(Subflow sf, byte[] out) {
-        if (sf.mpCapable) {
-            opt.mpCapableSynAck(capFlags(), localKey);
-        } else {
-            long thmac = proto.crypto.joinTruncatedHmac(localKey, remoteKey, sf.localNonce, sf.remoteNonce);
-            opt.mpJoinSynAck(sf.backup, sf.localId, thmac, sf.localNonce);
-        }
-        return MptcpOptions.write(opt, out, 0);
-    }
-
-    /** {@code mptcp_established_options()}: what a segment after the handshake carries. */
-    int establishedOptions(Subflow sf, SkBuff skb, int tcpFlags, int remaining, byte[] out) {
-        if (fallback) return 0;
-        if ((tcpFlags & TcpHeader.RST) != 0) {
-            if (fastclose) {
-                opt.mpFastclose(remoteKey);
-                int n = MptcpOptions.write(opt, out, 0);
-                if (sf.rstReason >= 0 && remaining - n >= MptcpOptions.TCPOLEN_MPTCP_RST) {
-                    opt.mpTcpRst(0, sf.rstReason);
-                    n += MptcpOptions.write(opt, out, n);
-                }
-                return n;
-            }
-            if (sf.rstReason >= 0) {
-                opt.mpTcpRst(0, sf.rstReason);
-                return MptcpOptions.write(opt, out, 0);
-            }
-            return 0;
-        }
-        boolean ack64 = use64bitAck;
-        if (skb == null) {
-            return MptcpOptions.TCPOLEN_MPTCP_DSS_BASE + (ack64 ? 8 : 4) + MptcpOptions.TCPOLEN_MPTCP_DSS_MAP64
-                    + (csum ? MptcpOptions.TCPOLEN_MPTCP_DSS_CHECKSUM : 0);
-        }
-        boolean mapped = (UlpCb.flags(skb) & UlpCb.F_MAP) != 0;
-        if (sf.mpCapable && !server && !sf.fullyEstablished) {
-            if (sf.sendMpcAck && !mapped) {
-                sf.sendMpcAck = false;
-                opt.mpCapableAck(capFlags(), localKey, remoteKey);
-                return MptcpOptions.write(opt, out, 0);
-            }
-            if (mapped && UlpCb.subflowSeq(skb) == 1 && UlpCb.dataSeq(skb) == localIdsn + 1) {
-                opt.mpCapableAckData(capFlags(), localKey, remoteKey, UlpCb.dataLen(skb), csum, csum ? txCsumOf(sf, 1) : 0);
-                return MptcpOptions.write(opt, out, 0);
-            }
-        }
-        if (sf.sendJoinAck) {
-            sf.sendJoinAck = false;
-            byte[] h = new byte[20];
-            proto.crypto.joinHmac160(localKey, remoteKey, sf.localNonce, sf.remoteNonce, h, 0);
-            opt.mpJoinAck(h, 0);
-            return MptcpOptions.write(opt, out, 0);
-        }
-        boolean pureAck = !mapped && skb.len() == 0;
-        if (pureAck && (tcpFlags & TcpHeader.FIN) == 0) {
-            int n = pm.addAddrOption(sf, opt, out, remaining);
-            if (n > 0) return n;
-        }
-        int extra = pureAck ? pm.signalOptions(sf, opt, out, remaining) : 0;
-        opt.dss();
-        if (rcvKnown) opt.withDataAck(ack64 ? rcvNxt : rcvNxt & 0xffffffffL, ack64);
-        if (mapped) {
-            int flags = UlpCb.flags(skb);
-            opt.withMapping(UlpCb.dataSeq(skb), true, UlpCb.subflowSeq(skb), UlpCb.dataLen(skb), (flags & UlpCb.F_DATA_FIN) != 0);
-            if (csum) opt.withChecksum(txCsumOf(sf, UlpCb.subflowSeq(skb)));
-        } else if (dataFinSentOnce && !dataFinAcked && (sf.fullyEstablished || server)) {
-            opt.withMapping(dataFinSeq, true, 0, 1, true);
-            if (csum) opt.withChecksum(MptcpCrypto.dssChecksum(dataFinSeq, 0, 1, 0));
-        }
-        if (!rcvKnown && !mapped && !(dataFinSentOnce && !dataFinAcked)) return extra;
-        if (extra + opt.size() > remaining) return extra;
-        return extra + MptcpOptions.write(opt, out, extra);
-    }
-
-    boolean fastclose;
-
-    private static int txCsumOf(Subflow sf, int ssn) {
-        Integer c = sf.txCsum.get(ssn);
-        return c == null ? 0 : c;
-    }
-
-    /** {@code mptcp_incoming_options()} and the handshake parts of net/mptcp/subflow.c. */
-    void incomingOptions(Subflow sf, int tcpFlags, int seq, int payloadLen, byte[] opts, int optOff, int optLen) {
-        MptcpOptions.parseTcpOptions(opts, optOff, optLen, rx);
-        boolean syn = (tcpFlags & TcpHeader.SYN) != 0;
-        if (syn) {
-            if ((tcpFlags & TcpHeader.ACK) != 0) synAckReceived(sf);
-            return;
-        }
-        if (fallback) return;
-        MptcpOption mpc = rx.find(MptcpOptions.MPTCPOPT_MP_CAPABLE);
-        if (sf.mpCapable && server && !sf.keysKnown) {
-            if (mpc != null && mpc.ok() && mpc.rcvrKey() == localKey) {
-                sf.keysKnown = true;
-                sf.fullyEstablished = true;
-                setRemoteKey(mpc.sndrKey());
-            } else if ((tcpFlags & TcpHeader.ACK) != 0) {
-                fallBack("third ACK without MP_CAPABLE");
-                return;
-            }
-        }
-        // the MP_CAPABLE carrying the first data: its implicit mapping is DSN IDSN+1, subflow sequence 1 (RFC 8684 §3.1)
-        if (sf.mpCapable && server && sf.keysKnown && mpc != null && mpc.ok() && mpc.hasMapping() && payloadLen > 0) {
-            addMapping(sf, new Subflow.Mapping(remoteIdsn + 1, 1, mpc.dataLen(), mpc.dataLen(), checksumOf(mpc)));
-        }
-        if (!sf.mpCapable && sf.preEstablished && (tcpFlags & TcpHeader.ACK) != 0 && sf.joinAckSent && !sf.sendJoinAck) {
-            sf.preEstablished = false;
-            sf.fullyEstablished = true;
-            writeXmit();
-        }
-        for (int i = 0; i < rx.count(); i++) {
-            MptcpOption o = rx.option(i);
-            if (!o.ok()) {
-                counters.badOptions++;
-                continue;
-            }
-            switch (o.subtype()) {
-                case MptcpOptions.MPTCPOPT_DSS -> dss(sf, o, payloadLen);
-                case MptcpOptions.MPTCPOPT_ADD_ADDR -> pm.addAddrReceived(sf, o);
-                case MptcpOptions.MPTCPOPT_RM_ADDR -> pm.rmAddrReceived(o);
-                case MptcpOptions.MPTCPOPT_MP_PRIO -> {
-                    sf.peerBackup = o.backup();
-                    counters.mpPrioRx++;
-                }
-                case MptcpOptions.MPTCPOPT_MP_FASTCLOSE -> {
-                    if (o.rcvrKey() == localKey) {
-                        counters.fastcloseRx++;
-                        host.loop().post(() -> abort(SockConst.ECONNRESET, false));
-                    }
-                }
-                case MptcpOptions.MPTCPOPT_RST -> counters.tcprstRx++;
-                default -> {
-                }
-            }
-        }
-    }
-
-    private void dss(Subflow sf, MptcpOption o, int payloadLen) {
-        if (!sf.fullyEstablished && sf.mpCapable) {
-            sf.fullyEstablished = true;
-            writeXmit();
-        }
-        if (o.hasDataAck()) {
-            long ack = o.dataAck();
-            if (!o.dataAck64()) ack = expand32(sndUna, ack);
-            long wnd = sf.tcp.sndWnd();
-            if (ack + wnd > sndWndEnd) sndWndEnd = ack + wnd;
-            dataAcked(ack);
-        }
-        if (o.hasMapping()) {
-            if (o.dsn64()) use64bitAck = true;
-            long dsn = o.dsn64() ? o.dsn() : expand32(rcvNxt, o.dsn());
-            boolean finOnly = o.dataFin() && o.dataLen() == 1;
-            // a mapping comes with data (a DATA_FIN alone excepted) and lies in the data-level window:
-            // anything else is ignored and counted (it could only come from a broken or hostile peer)
-            if ((payloadLen == 0 && !finOnly) || dsn > rcvNxt + 2L * skRcvbuf || dsn + o.dataLen() < rcvNxt - (1L << 31)) {
-                counters.badMappings++;
-                writeXmit();
-                return;
-            }
-            if (o.dataLen() == 0) {
-                fallBack("infinite mapping");
-                return;
-            }
-            if (o.dataFin()) {
-                long finSeq = dsn + o.dataLen() - 1;
-                if (!peerDataFin && finSeq >= rcvNxt) {
-                    peerDataFin = true;
-                    peerDataFinSeq = finSeq;
-                }
-                if (o.dataLen() > 1) addMapping(sf, new Subflow.Mapping(dsn, o.subflowSeq(), o.dataLen() - 1, o.dataLen(), checksumOf(o)));
-                checkDataFin(sf);
-            } else {
-                addMapping(sf, new Subflow.Mapping(dsn, o.subflowSeq(), o.dataLen(), o.dataLen(), checksumOf(o)));
-            }
-        }
-        writeXmit();
-    }
-
-    static long expand32(long ref, long low32) {
-        long v = (ref & ~0xffffffffL) | (low32 & 0xffffffffL);
-        if (v < ref - 0x80000000L) v += 1L << 32;
-        else if (v > ref + 0x80000000L) v -= 1L << 32;
-        return v;
-    }
-
-    private void addMapping(Subflow sf, Subflow.Mapping m) {
-        if (sf.addMapping(m, sf.tcp.copiedSeq() - sf.tcp.irs())) counters.mappingsRx++;
-    }
-
-    /** The DSS checksum the option carried when checksums are in use, else -1. */
-    private int checksumOf(MptcpOption o) {
-        return csum && o.hasChecksum() ? o.checksum() : -1;
-    }
-
     // =================================================================== handshake
-
-    private void synAckReceived(Subflow sf) {
-        if (sf.mpCapable) {
-            MptcpOption mpc = rx.find(MptcpOptions.MPTCPOPT_MP_CAPABLE);
-            if (mpc == null || !mpc.ok() || mpc.version() != MptcpOptions.MPTCP_SUPPORTED_VERSION) {
-                fallBack(mpc == null ? "SYN-ACK without MP_CAPABLE" : "SYN-ACK with an MP_CAPABLE we cannot use");
-                return;
-            }
-            csum = pernet().checksumEnabled || mpc.checksumRequired();
-            setRemoteKey(mpc.sndrKey());
-            sf.sendMpcAck = true;
-            counters.mpCapableOk++;
-        } else {
-            MptcpOption j = rx.find(MptcpOptions.MPTCPOPT_MP_JOIN);
-            if (j == null || !j.ok()) {
-                sf.joinFailed = true;
-                sf.rstReason = MptcpOptions.MPTCP_RST_EMPTCP;
-                return;
-            }
-            sf.remoteNonce = j.nonce();
-            sf.remoteId = j.addressId();
-            sf.peerBackup = j.backup();
-            long expect = proto.crypto.joinTruncatedHmac(remoteKey, localKey, sf.remoteNonce, sf.localNonce);
-            if (expect != j.truncatedHmac()) {
-                sf.joinFailed = true;
-                sf.rstReason = MptcpOptions.MPTCP_RST_EPROHIBIT;
-                counters.joinHmacBad++;
-                return;
-            }
-            sf.sendJoinAck = true;
-            sf.joinAckSent = true;
-            sf.preEstablished = true;
-        }
-    }
 
     /** A subflow reached ESTABLISHED (active side, or the passive initial subflow). */
     boolean subflowEstablished(Subflow sf) {
@@ -794,7 +538,7 @@ final class MptcpSock extends Sock implements MptcpMetaView {
         if (sched == null) setScheduler(proto.schedulerFor(schedWanted != null ? schedWanted : pernet().scheduler));
     }
 
-    /** Server: the third ACK of an MP_JOIN (its HMAC checked in {@link #joinIncoming}) completed; the subflow joins. */
+    /** Server: the third ACK of an MP_JOIN (its HMAC checked in {@link MptcpOptionHandler#joinIncoming}) completed; the subflow joins. */
     boolean joinEstablished(Subflow sf) {
         sf.pendingJoin = null;
         if (!sf.joinVerified || dead) {
@@ -810,16 +554,6 @@ final class MptcpSock extends Sock implements MptcpMetaView {
         return true;
     }
 
-    /** Server: options of segments on an MP_JOIN child before it joined (its third ACK). */
-    void joinIncoming(Subflow sf, int tcpFlags, byte[] opts, int optOff, int optLen) {
-        MptcpOptions.parseTcpOptions(opts, optOff, optLen, rx);
-        MptcpOption j = rx.find(MptcpOptions.MPTCPOPT_MP_JOIN);
-        if (j == null || !j.ok() || j.variant() != MptcpOption.Variant.ACK) return;
-        byte[] h = new byte[MptcpOptions.MPTCPOPT_HMAC_LEN];
-        j.copyHmac(h, 0);
-        sf.joinVerified = proto.crypto.joinHmac160Valid(localKey, remoteKey, sf.localNonce, sf.remoteNonce, h, 0);
-        if (!sf.joinVerified) counters.joinHmacBad++;
-    }
 
     /** RFC 8684 §3.7: no MPTCP from here on; the first subflow carries the connection as plain TCP. */
     void fallBack(String why) {
@@ -848,13 +582,13 @@ final class MptcpSock extends Sock implements MptcpMetaView {
 
     private void moveFrom(Subflow sf) {
         boolean delivered = false;
-        while (rcvQueued + ofoBytes < skRcvbuf) {
+        while (rcvq.queued() + rcvq.ofoBytes() < skRcvbuf) {
             int avail = sf.tcp.readable();
             if (avail <= 0) break;
             if (fallback) {
                 int n = sf.tcp.read(scratch, 0, Math.min(avail, scratch.length));
                 if (n <= 0) break;
-                deliver(rcvNxt, scratch, 0, n);
+                rcvq.deliver(rcvq.rcvNxt, scratch, 0, n);
                 sf.rcvBytes += n;
                 delivered = true;
                 continue;
@@ -864,7 +598,7 @@ final class MptcpSock extends Sock implements MptcpMetaView {
             if (m == null) {
                 // data without a mapping (RFC 8684 §3.3.1): a middlebox stripped the options
                 counters.unmappedData++;
-                if (subflows.size() == 1 && sf.mpCapable && counters.bytesReceived == 0 && rcvQueued == 0) {
+                if (subflows.size() == 1 && sf.mpCapable && counters.bytesReceived == 0 && rcvq.queued() == 0) {
                     fallBack("data without a DSS mapping");
                     continue;
                 }
@@ -886,20 +620,20 @@ final class MptcpSock extends Sock implements MptcpMetaView {
                     dssChecksumFailed(sf, m, "DSS checksum mismatch");
                     break;
                 }
-                deliver(m.dsn(), scratch, 0, n);
+                rcvq.deliver(m.dsn(), scratch, 0, n);
                 sf.rcvBytes += n;
                 delivered = true;
                 continue;
             }
             int n = sf.tcp.read(scratch, 0, Math.min(Math.min(avail, inMap), scratch.length));
             if (n <= 0) break;
-            deliver(m.dsn() + (rel - m.ssn()), scratch, 0, n);
+            rcvq.deliver(m.dsn() + (rel - m.ssn()), scratch, 0, n);
             sf.rcvBytes += n;
             delivered = true;
         }
         if (fallback && (sf.sk().skShutdown & SockConst.RCV_SHUTDOWN) != 0 && sf.tcp.readable() == 0 && !peerDataFin) {
             peerDataFin = true;
-            peerDataFinSeq = rcvNxt;
+            peerDataFinSeq = rcvq.rcvNxt;
             checkDataFin(sf);
         }
         if (delivered) {
@@ -921,62 +655,9 @@ final class MptcpSock extends Sock implements MptcpMetaView {
         host.loop().post(() -> sf.tcp.reset(SockConst.ECONNRESET));
     }
 
-    /** Data-level bytes at {@code dsn}: in order into the receive queue, ahead into the out-of-order map. */
-    void deliver(long dsn, byte[] b, int off, int n) {
-        counters.bytesReceivedSubflows += n;
-        if (dsn + n <= rcvNxt) {
-            counters.dupBytes += n;
-            return;
-        }
-        if (dsn < rcvNxt) {
-            int d = (int) (rcvNxt - dsn);
-            counters.dupBytes += d;
-            off += d;
-            n -= d;
-            dsn = rcvNxt;
-        }
-        if (dsn > rcvNxt) {
-            byte[] old = ofo.get(dsn);
-            if (old != null && old.length >= n) {
-                counters.dupBytes += n;
-                return;
-            }
-            byte[] c = new byte[n];
-            System.arraycopy(b, off, c, 0, n);
-            if (old != null) ofoBytes -= old.length;
-            ofo.put(dsn, c);
-            ofoBytes += n;
-            return;
-        }
-        byte[] c = new byte[n];
-        System.arraycopy(b, off, c, 0, n);
-        queueInOrder(c);
-        Map.Entry<Long, byte[]> e;
-        while ((e = ofo.firstEntry()) != null && e.getKey() <= rcvNxt) {
-            ofo.pollFirstEntry();
-            byte[] v = e.getValue();
-            ofoBytes -= v.length;
-            long end = e.getKey() + v.length;
-            if (end <= rcvNxt) {
-                counters.dupBytes += v.length;
-                continue;
-            }
-            int d = (int) (rcvNxt - e.getKey());
-            counters.dupBytes += d;
-            queueInOrder(d == 0 ? v : java.util.Arrays.copyOfRange(v, d, v.length));
-        }
-    }
-
-    private void queueInOrder(byte[] c) {
-        rcvQueue.add(c);
-        rcvQueued += c.length;
-        rcvNxt += c.length;
-        counters.bytesReceived += c.length;
-    }
-
-    private void checkDataFin(Subflow sf) {
-        if (!peerDataFin || rcvNxt != peerDataFinSeq || (skShutdown & SockConst.RCV_SHUTDOWN) != 0) return;
-        if (!fallback) rcvNxt++;
+    void checkDataFin(Subflow sf) {
+        if (!peerDataFin || rcvq.rcvNxt != peerDataFinSeq || (skShutdown & SockConst.RCV_SHUTDOWN) != 0) return;
+        if (!fallback) rcvq.rcvNxt++;
         skShutdown |= SockConst.RCV_SHUTDOWN;
         if (skState == SockConst.TCP_ESTABLISHED) setState(SockConst.TCP_CLOSE_WAIT);
         else if (skState == SockConst.TCP_FIN_WAIT2 || skState == SockConst.TCP_FIN_WAIT1) maybeFinish();
@@ -1006,42 +687,20 @@ final class MptcpSock extends Sock implements MptcpMetaView {
      */
     int receiveWindow(int tcpWindow) {
         if (fallback) return tcpWindow;
-        long free = (long) skRcvbuf - rcvQueued - ofoBytes;
+        long free = (long) skRcvbuf - rcvq.queued() - rcvq.ofoBytes();
         return (int) Math.max(tcpWindow, Math.min(Integer.MAX_VALUE, Math.max(0, free) >> 1));
     }
 
     /** {@code mptcp_recvmsg()}: in-order data-level bytes. */
     int recvmsg(byte[] buf, int off, int len, boolean peek) {
-        if (rcvQueued == 0) {
+        if (rcvq.queued() == 0) {
             if (skErr != 0) return -skErr;
             if ((skShutdown & SockConst.RCV_SHUTDOWN) != 0) return 0;
             if (skState == SockConst.TCP_CLOSE || skState == SockConst.TCP_LISTEN) return -SockConst.ENOTCONN;
             return -SockConst.EAGAIN;
         }
-        int copied = 0;
-        if (peek) {
-            int skip = rcvHeadOff;
-            for (byte[] c : rcvQueue) {
-                int n = Math.min(c.length - skip, len - copied);
-                System.arraycopy(c, skip, buf, off + copied, n);
-                copied += n;
-                skip = 0;
-                if (copied == len) break;
-            }
-            return copied;
-        }
-        while (copied < len && !rcvQueue.isEmpty()) {
-            byte[] c = rcvQueue.peekFirst();
-            int n = Math.min(c.length - rcvHeadOff, len - copied);
-            System.arraycopy(c, rcvHeadOff, buf, off + copied, n);
-            copied += n;
-            rcvHeadOff += n;
-            if (rcvHeadOff == c.length) {
-                rcvQueue.removeFirst();
-                rcvHeadOff = 0;
-            }
-        }
-        rcvQueued -= copied;
+        int copied = rcvq.read(buf, off, len, peek);
+        if (peek) return copied;
         // room again: pull what the subflows hold
         for (Subflow s : new ArrayList<>(subflows)) if (s.tcp.readable() > 0) moveFrom(s);
         return copied;

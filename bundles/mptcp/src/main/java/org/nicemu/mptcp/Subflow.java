@@ -134,24 +134,24 @@ final class Subflow implements TcpUlp, MptcpSubflowView, SockCallbacks {
 
     @Override
     public int synOptions(TcpSubflow sf, byte[] out) {
-        return msk == null ? 0 : msk.synOptions(this, out);
+        return msk == null ? 0 : msk.options.synOptions(this, out);
     }
 
     @Override
     public int synackOptions(TcpSubflow child, byte[] out) {
         MptcpSock m = msk != null ? msk : pendingJoin;
-        return m == null ? 0 : m.synackOptions(this, out);
+        return m == null ? 0 : m.options.synackOptions(this, out);
     }
 
     @Override
     public int establishedOptions(TcpSubflow sf, SkBuff skb, int tcpFlags, int remaining, byte[] out) {
-        return msk == null ? 0 : msk.establishedOptions(this, skb, tcpFlags, remaining, out);
+        return msk == null ? 0 : msk.options.establishedOptions(this, skb, tcpFlags, remaining, out);
     }
 
     @Override
     public void incomingOptions(TcpSubflow sf, int tcpFlags, int seq, int payloadLen, byte[] opts, int optOff, int optLen) {
-        if (msk != null) msk.incomingOptions(this, tcpFlags, seq, payloadLen, opts, optOff, optLen);
-        else if (pendingJoin != null) pendingJoin.joinIncoming(this, tcpFlags, opts, optOff, optLen);
+        if (msk != null) msk.options.incomingOptions(this, tcpFlags, seq, payloadLen, opts, optOff, optLen);
+        else if (pendingJoin != null) pendingJoin.options.joinIncoming(this, tcpFlags, opts, optOff, optLen);
     }
 
     /** The connection a passive MP_JOIN child asks to join, until its third ACK is verified. */

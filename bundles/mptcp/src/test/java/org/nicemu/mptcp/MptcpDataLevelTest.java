@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.nicemu.api.emu.Host;
-import org.nicemu.core.testing.DeviceHarness;
 
 /**
  * Data-level arithmetic with exact values: 32-bit DSN and DATA_ACK expansion across the 2^32
@@ -18,14 +16,7 @@ import org.nicemu.core.testing.DeviceHarness;
  * reinjections produce both).
  */
 class MptcpDataLevelTest {
-    private final DeviceHarness h = new DeviceHarness(3);
-    private final Host host = h.addHost("h", 1);
-
-    private MptcpSock msk() {
-        MptcpSock[] m = new MptcpSock[1];
-        h.inLoop(() -> m[0] = new MptcpSock(new MptcpProto(host, n -> null, () -> { }), 0));
-        return m[0];
-    }
+    private final MptcpCounters counters = new MptcpCounters();
 
     /** {@code n} bytes of the data stream starting at {@code dsn}: byte value = low 8 bits of its DSN. */
     private static byte[] stream(long dsn, int n) {
@@ -36,11 +27,11 @@ class MptcpDataLevelTest {
 
     @Test
     void thirtyTwoBitValuesExpandNextToTheReference() {
-        assertEquals(0x2_0000_0010L, MptcpSock.expand32(0x1_FFFF_FFF0L, 0x10));
-        assertEquals(0x1_FFFF_FFF0L, MptcpSock.expand32(0x2_0000_0005L, 0xFFFF_FFF0L));
-        assertEquals(0x5_1234_5678L, MptcpSock.expand32(0x5_1234_0000L, 0x1234_5678L));
-        assertEquals(0x7FFF_FFFFL, MptcpSock.expand32(0, 0x7FFF_FFFFL));
-        assertEquals(0x1_7FFF_FFFFL, MptcpSock.expand32(0x1_0000_0000L, 0x7FFF_FFFFL), "the nearer of 0x7FFFFFFF and 0x17FFFFFFF");
+        assertEquals(0x2_0000_0010L, MptcpOptionHandler.expand32(0x1_FFFF_FFF0L, 0x10));
+        assertEquals(0x1_FFFF_FFF0L, MptcpOptionHandler.expand32(0x2_0000_0005L, 0xFFFF_FFF0L));
+        assertEquals(0x5_1234_5678L, MptcpOptionHandler.expand32(0x5_1234_0000L, 0x1234_5678L));
+        assertEquals(0x7FFF_FFFFL, MptcpOptionHandler.expand32(0, 0x7FFF_FFFFL));
+        assertEquals(0x1_7FFF_FFFFL, MptcpOptionHandler.expand32(0x1_0000_0000L, 0x7FFF_FFFFL), "the nearer of 0x7FFFFFFF and 0x17FFFFFFF");
     }
 
     @Test
@@ -73,43 +64,43 @@ class MptcpDataLevelTest {
 
     @Test
     void overlappingAndDuplicateDataIsReassembledExactly() {
-        MptcpSock m = msk();
+        DataLevelRcvQueue m = new DataLevelRcvQueue(counters);
         m.rcvNxt = 1000;
         m.deliver(1010, stream(1010, 10), 0, 10); // ahead: out of order
-        assertEquals(10, m.ofoBytes);
+        assertEquals(10, m.ofoBytes());
         m.deliver(1005, stream(1005, 10), 0, 10); // ahead, overlapping the first
-        assertEquals(20, m.ofoBytes);
+        assertEquals(20, m.ofoBytes());
         assertEquals(1000, m.rcvNxt);
         m.deliver(1000, stream(1000, 8), 0, 8); // in order: pulls both, trimming the overlaps
         assertEquals(1020, m.rcvNxt);
-        assertEquals(0, m.ofoBytes);
-        assertEquals(20, m.rcvQueued);
-        assertEquals(3 + 5, m.counters.dupBytes, "1005..1008 and 1010..1015 were already there");
+        assertEquals(0, m.ofoBytes());
+        assertEquals(20, m.queued());
+        assertEquals(3 + 5, counters.dupBytes, "1005..1008 and 1010..1015 were already there");
         m.deliver(990, stream(990, 40), 0, 40); // 30 old bytes, 10 new
         assertEquals(1030, m.rcvNxt);
-        assertEquals(8 + 30, m.counters.dupBytes);
+        assertEquals(8 + 30, counters.dupBytes);
         m.deliver(1000, stream(1000, 30), 0, 30); // wholly old
-        assertEquals(8 + 30 + 30, m.counters.dupBytes);
+        assertEquals(8 + 30 + 30, counters.dupBytes);
         byte[] got = new byte[64];
-        int n = m.recvmsg(got, 0, 64, false);
+        int n = m.read(got, 0, 64, false);
         assertEquals(30, n);
         assertArrayEquals(stream(1000, 30), java.util.Arrays.copyOf(got, 30));
-        assertEquals(10 + 10 + 8 + 40 + 30, m.counters.bytesReceivedSubflows, "every byte handed in is counted once");
-        assertEquals(m.counters.bytesReceivedSubflows, m.counters.bytesReceived + m.counters.dupBytes);
+        assertEquals(10 + 10 + 8 + 40 + 30, counters.bytesReceivedSubflows, "every byte handed in is counted once");
+        assertEquals(counters.bytesReceivedSubflows, counters.bytesReceived + counters.dupBytes);
     }
 
     @Test
     void aLongerCopyReplacesAShorterOneAtTheSameDsn() {
-        MptcpSock m = msk();
+        DataLevelRcvQueue m = new DataLevelRcvQueue(counters);
         m.rcvNxt = 0;
         m.deliver(100, stream(100, 10), 0, 10);
         m.deliver(100, stream(100, 50), 0, 50);
         m.deliver(100, stream(100, 20), 0, 20);
-        assertEquals(50, m.ofoBytes);
+        assertEquals(50, m.ofoBytes());
         m.deliver(0, stream(0, 100), 0, 100);
         assertEquals(150, m.rcvNxt);
         byte[] got = new byte[150];
-        assertEquals(150, m.recvmsg(got, 0, 150, false));
+        assertEquals(150, m.read(got, 0, 150, false));
         assertArrayEquals(stream(0, 150), got);
     }
 }

@@ -89,11 +89,11 @@ class MptcpOptionFuzzTest {
                 n = 40;
             }
             case 1 -> { // a DSS mapping on a segment without data
-                opt.dss().withDataAck(to.rcvNxt, true).withMapping(to.rcvNxt + rnd.nextInt(1 << 20), true, rnd.nextInt(), 1 + rnd.nextInt(65535), false);
+                opt.dss().withDataAck(to.rcvq.rcvNxt, true).withMapping(to.rcvq.rcvNxt + rnd.nextInt(1 << 20), true, rnd.nextInt(), 1 + rnd.nextInt(65535), false);
                 n = MptcpOptions.write(opt, o, 0);
             }
             case 2 -> { // a DATA_FIN far beyond the window, or before rcv_nxt
-                long dsn = rnd.nextBoolean() ? to.rcvNxt + (1L << 40) : to.rcvNxt - 1 - rnd.nextInt(1 << 20);
+                long dsn = rnd.nextBoolean() ? to.rcvq.rcvNxt + (1L << 40) : to.rcvq.rcvNxt - 1 - rnd.nextInt(1 << 20);
                 opt.dss().withMapping(dsn, true, 0, 1, true);
                 n = MptcpOptions.write(opt, o, 0);
             }
@@ -120,7 +120,7 @@ class MptcpOptionFuzzTest {
                 n = MptcpOptions.write(opt, o, 0);
             }
             default -> { // a valid DSS whose length byte is off by a few
-                opt.dss().withDataAck(to.rcvNxt, true);
+                opt.dss().withDataAck(to.rcvq.rcvNxt, true);
                 n = MptcpOptions.write(opt, o, 0);
                 o[1] = (byte) (o[1] + 1 + rnd.nextInt(5));
             }
