@@ -1,8 +1,11 @@
 package org.nicemu.hil;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 import org.junit.jupiter.api.Test;
@@ -63,6 +66,59 @@ class HilBenchmarkTest {
                     BYTES / 1_000_000, WARM_UP / 1_000_000, f.path("goodputBps").asLong() / 1e6, peer.path("mbit_per_s").asDouble(), frames / (dur / 1e9) / 1e3, tx, rx,
                     ps.path("tx_ring_full").asLong(), ps.path("tx_errors").asLong(), ps.path("rx_overruns").asLong(), ps.path("pcap_drop").asLong(),
                     wf.path("goodputBps").asLong() / 1e6));
+        }
+    }
+
+    /**
+     * The same shape for MPTCP: the emulator's MPTCP client (default scheduler, CUBIC subflows) to
+     * a Linux MPTCP server over two veths, joining the second path after the server's ADD_ADDR. Two
+     * warm-up connections, then the measured one; no capture. Reports the steady-state goodput
+     * (HilTest d, a 50 MB transfer in a cold JVM, measures mostly the JIT warm-up) and the bytes
+     * each subflow carried.
+     */
+    @Test
+    void mptcpEmulatorToLinuxThroughputOverTwoPaths() throws Exception {
+        long warm = WARM_UP / 2, bytes = BYTES / 2;
+        try (HilBed bed = HilBed.open("bench-mptcp-emu-to-linux")) {
+            Process[] servers = new Process[3];
+            for (int i = 0; i < 3; i++) {
+                servers[i] = bed.peer("mp" + (i + 1), "server", "--mptcp", "--port", String.valueOf(5001 + i), "--timeout", "200");
+            }
+            String flows = String.format(Locale.ROOT, """
+                    {"name": "warmup1", "kind": "bulk", "protocol": "mptcp", "from": "h1", "to": "198.18.1.2", "port": 5001, "bytes": %d, "cc": "cubic", "start": "10ms"},
+                     {"name": "warmup2", "kind": "bulk", "protocol": "mptcp", "from": "h1", "to": "198.18.1.2", "port": 5002, "bytes": %d, "cc": "cubic", "after": "warmup1"},
+                     {"name": "bench", "kind": "bulk", "protocol": "mptcp", "from": "h1", "to": "198.18.1.2", "port": 5003, "bytes": %d, "cc": "cubic", "after": "warmup2"}""",
+                    warm, warm, bytes);
+            String scen = bed.scenario("cubic", true, flows, HilTest.action("0ms", "ip mptcp limits set subflows 2 add_addr_accepted 1"), "180s")
+                    .replaceAll(", \"capture\": \\[\\{\"kind\": \"pcap\", \"file\": \"h1-eth[01].pcap\"}]", "");
+            assertTrue(!scen.contains("capture"), "no capture in the benchmark scenario: " + scen);
+            Process emu = bed.emulator(scen);
+            JsonNode sum = bed.emulatorResult(emu, 240);
+            long[] expect = {warm, warm, bytes};
+            JsonNode peer = null;
+            for (int i = 0; i < 3; i++) {
+                JsonNode p = bed.peerResult("mp" + (i + 1), servers[i], 30);
+                JsonNode fi = sum.path("flows").get(i);
+                assertEquals(expect[i], p.path("bytes_received").asLong(), "bytes Linux received on flow " + (i + 1));
+                assertEquals(fi.path("sha256_sent").asText(), p.path("sha256_received").asText(), "flow " + (i + 1) + ": SHA-256 sent = received");
+                peer = p;
+            }
+            JsonNode wf = sum.path("flows").get(1), f = sum.path("flows").get(2);
+            assertTrue(f.path("sender").path("startNs").asLong() >= wf.path("sender").path("endNs").asLong(), "the measured flow starts after the warm-up");
+            JsonNode m = f.path("mptcp").path("client");
+            assertFalse(m.path("fallback").asBoolean(true), "MPTCP, no fallback: " + m);
+            assertEquals(2, m.path("subflows").size(), "two subflows: " + m);
+            List<String> esf = new ArrayList<>();
+            for (JsonNode s : m.path("subflows")) {
+                assertTrue(s.path("sched_bytes").asLong() > 0, "both subflows carried data: " + m);
+                esf.add(s.path("local").asText() + "->" + s.path("remote").asText() + " " + s.path("sched_bytes").asLong() + " B");
+            }
+            assertTrue(peer.path("mptcp").path("max_subflows_seen").asInt() >= 2, "Linux saw two subflows: " + peer.path("mptcp"));
+            HilBed.result(String.format(Locale.ROOT,
+                    "bench MPTCP emulator(default scheduler, cubic) -> Linux over two veths, %d MB after two %d MB warm-ups, no capture: emulator goodput %.0f Mbit/s, "
+                            + "Linux-measured %.0f Mbit/s; second warm-up %.0f Mbit/s; subflows %s; reinjected %d B",
+                    bytes / 1_000_000, warm / 1_000_000, f.path("goodputBps").asLong() / 1e6, peer.path("mbit_per_s").asDouble(),
+                    wf.path("goodputBps").asLong() / 1e6, esf, m.path("bytes_reinjected").asLong()));
         }
     }
 }
