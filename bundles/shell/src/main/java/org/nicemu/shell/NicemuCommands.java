@@ -28,11 +28,15 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * The nicemu commands of the Gogo shell (scope {@code nicemu}): {@code tc}, {@code ip},
  * {@code ethtool}, {@code sysctl}, {@code pktgen}, {@code capture}, {@code counters}, {@code ss}, {@code mptcp}, {@code run},
- * {@code pause} and {@code driver} forward their words to the {@link Commands} service for the
+ * {@code pause}, {@code driver} and {@code ping} forward their words to the {@link Commands} service for the
  * current emulation and host; {@code emu} lists, selects, creates, loads and closes emulations.
  * Every exception becomes one printed message: nothing escapes to Gogo.
+ *
+ * <p>The component is immediate: Gogo gets and releases the service around every command, and a
+ * delayed component would be disposed in between, forgetting the emulation and host that
+ * {@code emu use} selected.
  */
-@Component(service = NicemuCommands.class, property = {
+@Component(service = NicemuCommands.class, immediate = true, property = {
     "osgi.command.scope=nicemu",
     "osgi.command.function=tc",
     "osgi.command.function=ip",
@@ -46,6 +50,7 @@ import org.osgi.service.component.annotations.Reference;
     "osgi.command.function=run",
     "osgi.command.function=pause",
     "osgi.command.function=driver",
+    "osgi.command.function=ping",
     "osgi.command.function=emu"})
 public final class NicemuCommands {
     static final String EMU_USAGE = String.join("\n",
@@ -107,6 +112,9 @@ public final class NicemuCommands {
     public void pause(String... args) { forward("pause", args); }
 
     public void driver(String... args) { forward("driver", args); }
+
+    /** {@code ping [-c N] [-i INTERVAL] [-s SIZE] ADDR} from the current host: runs the emulation until the replies are in. */
+    public void ping(String... args) { forward("ping", args); }
 
     /** {@code emu list|use|new|host|dev|load|runfile|close|help}. */
     public void emu(String... args) {
