@@ -2,6 +2,7 @@ package org.nicemu.itest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -61,6 +62,9 @@ class PingIT {
                 d1.attachPort(cap);
                 return null;
             });
+            RuntimeException unreachable = assertThrows(RuntimeException.class, () -> commands.execute(emu, "h1", "ping -c 1 198.18.0.2"));
+            assertTrue(unreachable.getMessage().startsWith("ping: connect: Network is unreachable: host h1 has no route to 198.18.0.2"), unreachable.getMessage());
+            assertEquals(0L, emu.call(() -> h1.inet().counters.icmpOutEchos), "nothing sent without a route");
             commands.execute(emu, "h1", "ip addr add 198.18.0.1/24 dev eth0");
             commands.execute(emu, "h2", "ip addr add 198.18.0.2/24 dev eth0");
             assertTrue(commands.execute(emu, "h1", "ip route show").contains("198.18.0.0/24 dev eth0 proto kernel scope link src 198.18.0.1"));

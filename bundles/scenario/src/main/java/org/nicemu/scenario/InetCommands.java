@@ -452,6 +452,11 @@ final class InetCommands {
         PingRun run = CommandEngine.onLoop(emu, () -> {
             Host host = CommandEngine.host(emu, hostName);
             if (host.ipv4() == null) throw new IllegalStateException("ping: no IPv4 layer on host " + host.name() + " (bundle org.nicemu.ip not active)");
+            if (host.inet().fib.lookup(dst) == null) {
+                // iputils: connect() on the ICMP socket fails before anything is sent
+                throw new IllegalStateException("ping: connect: Network is unreachable: host " + host.name() + " has no route to " + tgt
+                        + " (add an address with 'ip addr add ADDR/LEN dev DEV' or a route with 'ip route add')");
+            }
             PingRun r = new PingRun(host, dst, s, c, iv, (host.name().hashCode() ^ (int) host.loop().now()) & 0xffff);
             host.addInetProtocol(1, r);
             r.timer = host.loop().newTimer("ping", r::send);
