@@ -147,7 +147,8 @@ final class CommandEngine {
         if (name == null || name.isEmpty()) {
             if (hosts.size() == 1) return hosts.get(0);
             if (hosts.isEmpty()) throw new IllegalArgumentException("emulation " + emu.name() + " has no hosts yet");
-            throw new IllegalArgumentException("emulation " + emu.name() + " has several hosts; choose one of " + hostNames(hosts));
+            throw new IllegalArgumentException("emulation " + emu.name() + " has several hosts; choose one of " + hostNames(hosts)
+                    + " (in the shell 'emu use " + emu.name() + " HOST', in a scenario action its \"host\")");
         }
         Host h = emu.host(name);
         if (h == null) throw new IllegalArgumentException("emulation " + emu.name() + " has no host '" + name + "'; hosts: " + hostNames(hosts));
