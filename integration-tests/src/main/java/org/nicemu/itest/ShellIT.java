@@ -63,6 +63,18 @@ class ShellIT {
             assertTrue(ss1.contains("ESTAB") && ss1.contains("198.18.0.1:") && ss1.contains("cwnd:"), "h1's connection: " + ss1);
             assertTrue(line("ip addr show").contains("198.18.0.1/24"), "ip addr on h1");
 
+            // TCP_CONGESTION on the live connection, from the shell
+            assertTrue(line("sysctl net.ipv4.tcp_available_congestion_control").contains("= cubic lia reno"), "the algorithms of the running bundles");
+            String cc = line("tcp congestion reno");
+            assertTrue(cc.matches("198\\.18\\.0\\.1:\\d+ -> 198\\.18\\.0\\.2:5001 congestion reno \\(was cubic\\)\\R"), cc);
+            assertTrue(line("run 50ms").contains("emulated time 250ms"), "traffic goes on");
+            String ssReno = line("ss -tin");
+            assertTrue(ssReno.contains("ESTAB") && ssReno.contains("\t reno wscale:"), "ss shows reno on the live connection: " + ssReno);
+            assertTrue(line("tcp congestion cubic 5001").contains("congestion cubic (was reno)"), "and back, by port");
+            assertTrue(line("tcp congestion vegas").startsWith("nicemu: tcp congestion: unknown algorithm 'vegas'; available: cubic, lia, reno"), "unknown name");
+            assertTrue(line("tcp congestion reno 7000").startsWith("nicemu: tcp congestion: no live TCP connection on host h1 with local or remote port 7000"));
+            assertTrue(line("sysctl -w net.ipv4.tcp_available_congestion_control=reno").contains("read-only"), "read-only sysctl");
+
             String bad = line("emu use shellit h9");
             assertTrue(bad.startsWith("nicemu: emulation shellit has no host 'h9'; hosts: h1, h2"), bad);
             assertTrue(line("ip addr show").contains("198.18.0.1/24"), "a refused 'emu use' keeps the selection");
@@ -70,6 +82,14 @@ class ShellIT {
             assertTrue(line("emu use shellit h2").contains("host h2"));
             String ping = line("ping -c 3 198.18.0.1");
             assertTrue(ping.contains("3 packets transmitted, 3 received, 0% packet loss"), "ping from h2: " + ping);
+
+            // a scenario whose action names an algorithm no bundle offers is refused when it is read
+            Path badFile = dir.resolve("bad.json");
+            Files.writeString(badFile, SCENARIO.replace("\"shellit\"", "\"shellbad\"").replace("\"flows\"",
+                    "\"actions\": [{\"at\": \"10ms\", \"host\": \"h1\", \"cmd\": \"tcp congestion vegas\"}],\n \"flows\""), StandardCharsets.UTF_8);
+            String bad2 = line("emu load " + badFile + " " + dir);
+            assertTrue(bad2.contains("actions[0].cmd: tcp congestion: unknown algorithm 'vegas'; available: cubic, lia, reno"), bad2);
+            assertTrue(emulations.get("shellbad") == null, "nothing built");
         } finally {
             if (session != null) session.close();
             Emulation e = emulations.get("shellit");

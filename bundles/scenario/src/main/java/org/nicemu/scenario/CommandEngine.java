@@ -118,6 +118,7 @@ final class CommandEngine {
             if (cmd instanceof Counters) return counters(host);
             if (cmd instanceof Ss) return ss(host, (Ss) cmd);
             if (cmd instanceof MptcpScheduler) return mptcpScheduler(host, (MptcpScheduler) cmd);
+            if (cmd instanceof CommandSyntax.TcpCongestion) return tcpCongestion(host, (CommandSyntax.TcpCongestion) cmd);
             throw new IllegalArgumentException("unknown command; accepted: " + String.join(", ", CommandSyntax.COMMANDS));
         });
     }
@@ -710,6 +711,47 @@ final class CommandEngine {
         }
         if (sb.length() == 0) {
             throw new IllegalArgumentException("mptcp scheduler: no live MPTCP connection on host " + host.name()
+                    + (c.port() != 0 ? " with local or remote port " + c.port() : ""));
+        }
+        return sb.toString();
+    }
+
+    // ---------------------------------------------------------------- tcp congestion
+
+    /**
+     * {@code tcp congestion NAME [all|PORT]}: {@code setsockopt(IPPROTO_TCP, TCP_CONGESTION, NAME)} on
+     * every live TCP connection of the host (not listeners, not closed, not TIME_WAIT), or on those
+     * whose local or remote port is PORT: {@code tcp_set_congestion_control()} releases the old
+     * algorithm and initialises the new one on the live connection. One line per connection
+     * changed. MPTCP subflows are TCP connections too and are included. Loop thread.
+     */
+    String tcpCongestion(Host host, CommandSyntax.TcpCongestion c) {
+        String available = host.sysctls().get("net.ipv4.tcp_available_congestion_control");
+        if (available != null && !java.util.List.of(available.split(" ")).contains(c.name())) {
+            throw new IllegalArgumentException("tcp congestion: unknown algorithm '" + c.name() + "'; available: " + available.replace(" ", ", "));
+        }
+        org.nicemu.api.sock.Proto p = host.proto(org.nicemu.api.sock.SockConst.IPPROTO_TCP);
+        if (p == null) {
+            throw new IllegalArgumentException("tcp congestion: host " + host.name() + " has no TCP (bundle org.nicemu.tcp is not active)");
+        }
+        StringBuilder sb = new StringBuilder();
+        for (org.nicemu.api.sock.Sock sk : p.sockets()) {
+            int st = sk.skState;
+            if (st == org.nicemu.api.sock.SockConst.TCP_LISTEN || st == org.nicemu.api.sock.SockConst.TCP_CLOSE
+                    || st == org.nicemu.api.sock.SockConst.TCP_TIME_WAIT) continue;
+            if (c.port() != 0 && sk.sport != c.port() && sk.dport != c.port()) continue;
+            String was = p.getsockoptString(sk, org.nicemu.api.sock.SockConst.IPPROTO_TCP, org.nicemu.api.sock.SockConst.TCP_CONGESTION);
+            int r = p.setsockopt(sk, org.nicemu.api.sock.SockConst.IPPROTO_TCP, org.nicemu.api.sock.SockConst.TCP_CONGESTION, c.name());
+            String conn = org.nicemu.api.wire.Ipv4Address.toString(sk.saddr) + ":" + sk.sport + " -> "
+                    + org.nicemu.api.wire.Ipv4Address.toString(sk.daddr) + ":" + sk.dport;
+            if (r < 0) {
+                throw new IllegalArgumentException("tcp congestion: setsockopt TCP_CONGESTION '" + c.name() + "' on " + conn + ": "
+                        + org.nicemu.api.sock.SockConst.errnoName(r) + "; available: " + available);
+            }
+            sb.append(conn).append(" congestion ").append(c.name()).append(" (was ").append(was).append(")\n");
+        }
+        if (sb.length() == 0) {
+            throw new IllegalArgumentException("tcp congestion: no live TCP connection on host " + host.name()
                     + (c.port() != 0 ? " with local or remote port " + c.port() : ""));
         }
         return sb.toString();

@@ -14,7 +14,7 @@ import java.util.Map;
 public final class CommandSyntax {
     /** Every command, in the order {@code help} lists them. */
     public static final List<String> COMMANDS = List.of("tc", "ip", "ethtool", "sysctl", "driver", "pktgen", "capture",
-            "counters", "ss", "mptcp", "run", "pause", "help");
+            "counters", "ss", "tcp", "mptcp", "run", "pause", "help");
 
     static final String IP_USAGE = "ip [-s] link [show] [dev DEV] | ip link set [dev] DEV (up|down|carrier on|off|txqueuelen N)"
             + " | ip link set [dev] DEV port live IFNAME [KEY VALUE...] | ip link set [dev] DEV port none";
@@ -25,13 +25,14 @@ public final class CommandSyntax {
     static final String CAPTURE_USAGE = "capture | capture DEV KIND file PATH [perQueue true] [KEY VALUE...]";
     static final String SS_USAGE = "ss [-t] [-M] [-i] [-n] [-a|-l] (flags may be combined: ss -tin, ss -tan, ss -tiM)";
     static final String MPTCP_USAGE = "mptcp scheduler NAME [all|PORT]";
+    static final String TCP_USAGE = "tcp congestion NAME [all|PORT]";
     static final String RUN_USAGE = "run [DURATION] (e.g. run 10ms; without a duration the emulation runs freely until 'pause')";
 
     private CommandSyntax() {
     }
 
     /** A parsed command. */
-    public sealed interface Cmd permits Tc, IpShow, IpSet, IpSetPort, Ethtool, EthtoolFeatures, Sysctl, Driver, Pktgen, Capture, Counters, Ss, MptcpScheduler, Run, Pause, Help {
+    public sealed interface Cmd permits Tc, IpShow, IpSet, IpSetPort, Ethtool, EthtoolFeatures, Sysctl, Driver, Pktgen, Capture, Counters, Ss, TcpCongestion, MptcpScheduler, Run, Pause, Help {
         /** The device the command names, or null. */
         default String dev() {
             return null;
@@ -102,6 +103,13 @@ public final class CommandSyntax {
      */
     public record MptcpScheduler(String name, int port) implements Cmd { }
 
+    /**
+     * {@code tcp congestion NAME [all|PORT]} (nicemu): {@code setsockopt(IPPROTO_TCP, TCP_CONGESTION,
+     * NAME)} on the host's live TCP connections, all of them ({@code port} 0) or those whose local or
+     * remote port is {@code port}.
+     */
+    public record TcpCongestion(String name, int port) implements Cmd { }
+
     /** {@code run [DURATION]}; nanos null runs freely. */
     public record Run(Long nanos) implements Cmd { }
 
@@ -125,6 +133,7 @@ public final class CommandSyntax {
                 CAPTURE_USAGE.replace(" | ", "\n"),
                 "counters",
                 SS_USAGE,
+                TCP_USAGE,
                 MPTCP_USAGE,
                 RUN_USAGE,
                 "pause",
@@ -148,6 +157,7 @@ public final class CommandSyntax {
                 if (!a.isEmpty()) throw new IllegalArgumentException("counters takes no arguments, got '" + String.join(" ", a) + "'");
                 return new Counters();
             case "ss": return ss(a);
+            case "tcp": return tcp(a);
             case "mptcp": return mptcp(a);
             case "run":
                 if (a.size() > 1) throw new IllegalArgumentException("usage: " + RUN_USAGE);
@@ -334,6 +344,35 @@ public final class CommandSyntax {
         return new Ss(info, all, listening, tcp || !mptcp, mptcp);
     }
 
+    /** {@code tcp congestion NAME [all|PORT]}; the name is checked against the available algorithms when it runs. */
+    private static Cmd tcp(List<String> a) {
+        if (a.isEmpty()) throw new IllegalArgumentException("tcp: missing object; accepted: congestion; usage: " + TCP_USAGE);
+        if (!a.get(0).equals("congestion")) {
+            throw new IllegalArgumentException("tcp: unknown object '" + a.get(0) + "'; accepted: congestion; usage: " + TCP_USAGE);
+        }
+        if (a.size() < 2) throw new IllegalArgumentException("tcp congestion: missing the algorithm NAME; usage: " + TCP_USAGE);
+        String name = a.get(1);
+        if (!name.matches("[A-Za-z0-9_.-]{1,15}")) {
+            throw new IllegalArgumentException("tcp congestion: '" + name + "' is not an algorithm name (1-15 letters, digits, '_', '.', '-'); usage: " + TCP_USAGE);
+        }
+        return new TcpCongestion(name, portSelector("tcp congestion", a, TCP_USAGE));
+    }
+
+    /** The optional third word of {@code tcp congestion} and {@code mptcp scheduler}: {@code all} (0) or a port 1..65535. */
+    private static int portSelector(String cmd, List<String> a, String usage) {
+        if (a.size() > 3) throw new IllegalArgumentException(cmd + ": unexpected '" + String.join(" ", a.subList(3, a.size())) + "'; usage: " + usage);
+        if (a.size() < 3 || a.get(2).equals("all")) return 0;
+        String p = a.get(2);
+        int port;
+        try {
+            port = Integer.parseInt(p);
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 1 || port > 65535) throw new IllegalArgumentException(cmd + ": expected 'all' or a port 1..65535, got '" + p + "'; usage: " + usage);
+        return port;
+    }
+
     /** {@code mptcp scheduler NAME [all|PORT]}; the name is checked against the available schedulers when it runs. */
     private static Cmd mptcp(List<String> a) {
         if (a.isEmpty()) throw new IllegalArgumentException("mptcp: missing object; accepted: scheduler; usage: " + MPTCP_USAGE);
@@ -342,26 +381,11 @@ public final class CommandSyntax {
                     + " (endpoints and limits: ip mptcp)");
         }
         if (a.size() < 2) throw new IllegalArgumentException("mptcp scheduler: missing the scheduler NAME; usage: " + MPTCP_USAGE);
-        if (a.size() > 3) {
-            throw new IllegalArgumentException("mptcp scheduler: unexpected '" + String.join(" ", a.subList(3, a.size())) + "'; usage: " + MPTCP_USAGE);
-        }
         String name = a.get(1);
         if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
             throw new IllegalArgumentException("mptcp scheduler: '" + name + "' is not a scheduler name (letters, digits, '_', '.', '-'); usage: " + MPTCP_USAGE);
         }
-        int port = 0;
-        if (a.size() == 3 && !a.get(2).equals("all")) {
-            String p = a.get(2);
-            try {
-                port = Integer.parseInt(p);
-            } catch (NumberFormatException e) {
-                port = -1;
-            }
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("mptcp scheduler: expected 'all' or a port 1..65535, got '" + p + "'; usage: " + MPTCP_USAGE);
-            }
-        }
-        return new MptcpScheduler(name, port);
+        return new MptcpScheduler(name, portSelector("mptcp scheduler", a, MPTCP_USAGE));
     }
 
     /** Features {@code ethtool -K} changes here, by their short and long names. */

@@ -391,6 +391,10 @@ final class ScenarioEngine {
                 if (k != null && commands.ports().get(k) == null) return a.path() + ".cmd: unknown port kind '" + k + "'; available: " + list(commands.ports().kinds());
             } else if (c instanceof CommandSyntax.Pktgen && ((CommandSyntax.Pktgen) c).op().equals("start")) {
                 needPktgen = true;
+            } else if (c instanceof CommandSyntax.TcpCongestion) {
+                String k = ((CommandSyntax.TcpCongestion) c).name();
+                Set<String> ck = emulations.congestionControls();
+                if (!ck.contains(k)) return a.path() + ".cmd: tcp congestion: unknown algorithm '" + k + "'; available: " + list(ck);
             } else if (c instanceof CommandSyntax.MptcpScheduler) {
                 String k = ((CommandSyntax.MptcpScheduler) c).name();
                 Set<String> sk = commands.mptcpSchedulerNames();

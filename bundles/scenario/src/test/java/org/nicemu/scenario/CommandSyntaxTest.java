@@ -93,9 +93,25 @@ class CommandSyntaxTest {
     }
 
     @Test
+    void tcpCongestion() {
+        assertEquals(new CommandSyntax.TcpCongestion("reno", 0), parse("tcp congestion reno"));
+        assertEquals(new CommandSyntax.TcpCongestion("reno", 0), parse("tcp congestion reno all"));
+        assertEquals(new CommandSyntax.TcpCongestion("cubic", 5001), parse("tcp congestion cubic 5001"));
+        String usage = "; usage: tcp congestion NAME [all|PORT]";
+        assertEquals("tcp: missing object; accepted: congestion" + usage, error("tcp"));
+        assertEquals("tcp: unknown object 'cc'; accepted: congestion" + usage, error("tcp cc reno"));
+        assertEquals("tcp congestion: missing the algorithm NAME" + usage, error("tcp congestion"));
+        assertEquals("tcp congestion: 'a_very_long_name_x' is not an algorithm name (1-15 letters, digits, '_', '.', '-')" + usage,
+                error("tcp congestion a_very_long_name_x"));
+        assertEquals("tcp congestion: expected 'all' or a port 1..65535, got '65536'" + usage, error("tcp congestion reno 65536"));
+        assertEquals("tcp congestion: unexpected 'now'" + usage, error("tcp congestion reno 80 now"));
+        assertTrue(CommandSyntax.usage().contains("tcp congestion NAME [all|PORT]"));
+    }
+
+    @Test
     void unknownCommandListsTheAcceptedOnes() {
         String m = error("netstat -t");
-        assertEquals("unknown command 'netstat'; accepted: tc, ip, ethtool, sysctl, driver, pktgen, capture, counters, ss, mptcp, run, pause, help", m);
+        assertEquals("unknown command 'netstat'; accepted: tc, ip, ethtool, sysctl, driver, pktgen, capture, counters, ss, tcp, mptcp, run, pause, help", m);
         assertTrue(error("").startsWith("empty command"));
     }
 

@@ -203,7 +203,7 @@ class ScenarioParserTest {
                 error(base + "\"actions\":[{\"at\":\"20ms\",\"host\":\"h1\",\"cmd\":\"counters\"}]}"));
         assertEquals("actions[0].at: is required: a time with a unit s, ms, us or ns, e.g. 20ms, 1.5s, 400us",
                 error(base + "\"actions\":[{\"host\":\"h1\",\"cmd\":\"counters\"}]}"));
-        assertEquals("actions[0].cmd: unknown command 'netstat'; accepted: tc, ip, ethtool, sysctl, driver, pktgen, capture, counters, ss, mptcp, run, pause, help",
+        assertEquals("actions[0].cmd: unknown command 'netstat'; accepted: tc, ip, ethtool, sysctl, driver, pktgen, capture, counters, ss, tcp, mptcp, run, pause, help",
                 error(base + "\"actions\":[{\"at\":\"1ms\",\"host\":\"h1\",\"cmd\":\"netstat -t\"}]}"));
         assertTrue(error(base + "\"actions\":[{\"at\":\"1ms\",\"host\":\"h1\",\"cmd\":\"tc qdisc replace dev eth0 pfifo\"}]}")
                 .startsWith("actions[0].cmd: tc qdisc replace: missing 'root' or 'parent X:Y'"));

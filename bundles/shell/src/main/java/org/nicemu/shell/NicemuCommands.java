@@ -27,7 +27,7 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * The nicemu commands of the Gogo shell (scope {@code nicemu}): {@code tc}, {@code ip},
- * {@code ethtool}, {@code sysctl}, {@code pktgen}, {@code capture}, {@code counters}, {@code ss}, {@code mptcp}, {@code run},
+ * {@code ethtool}, {@code sysctl}, {@code pktgen}, {@code capture}, {@code counters}, {@code ss}, {@code tcp}, {@code mptcp}, {@code run},
  * {@code pause}, {@code driver} and {@code ping} forward their words to the {@link Commands} service for the
  * current emulation and host; {@code emu} lists, selects, creates, loads and closes emulations.
  * Every exception becomes one printed message: nothing escapes to Gogo.
@@ -46,6 +46,7 @@ import org.osgi.service.component.annotations.Reference;
     "osgi.command.function=capture",
     "osgi.command.function=counters",
     "osgi.command.function=ss",
+    "osgi.command.function=tcp",
     "osgi.command.function=mptcp",
     "osgi.command.function=run",
     "osgi.command.function=pause",
@@ -104,6 +105,8 @@ public final class NicemuCommands {
     public void counters(String... args) { forward("counters", args); }
 
     public void ss(String... args) { forward("ss", args); }
+
+    public void tcp(String... args) { forward("tcp", args); }
 
     public void mptcp(String... args) { forward("mptcp", args); }
 

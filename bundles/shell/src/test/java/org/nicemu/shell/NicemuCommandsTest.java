@@ -31,6 +31,7 @@ class NicemuCommandsTest {
         @Override public Set<String> qdiscKinds() { return Set.of(); }
         @Override public Set<String> driverKinds() { return Set.of(); }
         @Override public Set<String> portKinds() { return Set.of(); }
+        @Override public Set<String> congestionControls() { return Set.of(); }
     };
 
     private final Commands recording = (emu, host, line) -> {

@@ -24,4 +24,10 @@ public interface Emulations {
 
     /** Port kinds available now. */
     Set<String> portKinds();
+
+    /**
+     * TCP congestion control algorithms available now ({@code tcp_available_congestion_control}):
+     * the registered {@code tcp.cc} bundles and the built-in {@code reno}.
+     */
+    Set<String> congestionControls();
 }

@@ -188,7 +188,9 @@ public final class HostImpl implements Host {
 
     @Override
     public Map<String, String> sysctls() {
-        Map<String, String> m = new LinkedHashMap<>(sysctls);
+        Map<String, String> sorted = new TreeMap<>(sysctls);
+        sorted.put("net.ipv4.tcp_available_congestion_control", String.join(" ", emu.plugins().availableCcNames())); // read-only
+        Map<String, String> m = new LinkedHashMap<>(sorted);
         putMptcpSysctls(m); // the MPTCP layer may change its pernet state too; keys are there, order kept
         return m;
     }
@@ -230,6 +232,9 @@ public final class HostImpl implements Host {
                 }
                 sysctls.put(key, value);
                 return;
+            case "net.ipv4.tcp_available_congestion_control":
+                throw new IllegalArgumentException("permission denied on key '" + key + "': it is read-only, the running tcp.cc bundles and the built-in "
+                        + Plugins.BUILTIN_CC + " (choose the default with net.ipv4.tcp_congestion_control)");
             default:
                 if (key.startsWith("net.ipv4.") && sysctls.containsKey(key)) {
                     setInetSysctl(key, value.trim());
@@ -334,7 +339,7 @@ public final class HostImpl implements Host {
             case "net.ipv4.ip_forward": inet.ipForward = bool(key, v); return;
             case "net.ipv4.ip_default_ttl": inet.ipDefaultTtl = intIn(key, v, 1, 255); return;
             case "net.ipv4.tcp_congestion_control": {
-                java.util.Set<String> known = emu.plugins().ccNames();
+                java.util.Set<String> known = emu.plugins().availableCcNames();
                 if (!known.contains(v)) throw new IllegalArgumentException(key + ": no congestion control '" + v + "' is available; available: " + known);
                 inet.tcpCongestionControl = v;
                 return;

@@ -56,6 +56,16 @@ public final class Plugins {
     /** Names of the congestion control algorithms available now (tcp_available_congestion_control). */
     public Set<String> ccNames() { return new TreeSet<>(ccNames.keySet()); }
 
+    /** Name of the algorithm TCP always has ({@code tcp_reno}, built into the TCP bundle). */
+    public static final String BUILTIN_CC = "reno";
+
+    /** {@link #ccNames()} and the built-in {@value #BUILTIN_CC}: what TCP_CONGESTION and the sysctl accept. */
+    public Set<String> availableCcNames() {
+        Set<String> s = ccNames();
+        s.add(BUILTIN_CC);
+        return s;
+    }
+
     /** An MPTCP scheduler appeared (mptcp.scheduler=name): its name becomes valid for net.mptcp.scheduler. */
     public void addMptcpSchedulerName(String name) { mptcpSchedulerNames.merge(name, 1, Integer::sum); }
 

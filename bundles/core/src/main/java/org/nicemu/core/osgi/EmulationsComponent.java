@@ -67,6 +67,9 @@ public final class EmulationsComponent implements Emulations {
     public Set<String> driverKinds() { return plugins.driverKinds(); }
 
     @Override
+    public Set<String> congestionControls() { return plugins.availableCcNames(); }
+
+    @Override
     public Set<String> portKinds() { return plugins.portKinds(); }
 
     @Deactivate
