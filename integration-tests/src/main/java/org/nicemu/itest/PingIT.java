@@ -80,6 +80,18 @@ class PingIT {
             assertTrue(again.contains("3 packets transmitted, 3 received, 0% packet loss"), again);
             assertEquals(requests, emu.call(() -> h1.inet().counters.arpRequestsOut), "the neighbour entry survived: no new ARP request");
             assertTrue(commands.execute(emu, "h1", "ip neigh show").contains("198.18.0.2 dev eth0 lladdr 02:00:00:00:00:02"));
+
+            // an on-link address nobody answers for: ARP fails after 3 requests, and the queued echo
+            // requests come back as ICMP host unreachable (arp_error_report), as iputils prints them
+            String none = commands.execute(emu, "h1", "ping -c 3 198.18.0.9");
+            for (int seq = 1; seq <= 3; seq++) {
+                assertTrue(none.contains("From 198.18.0.1 icmp_seq=" + seq + " Destination Host Unreachable"), none);
+            }
+            assertTrue(none.contains("3 packets transmitted, 0 received, +3 errors, 100% packet loss"), none);
+            assertEquals(3L, emu.call(() -> h1.inet().counters.arpUnresolvedDrops), "the three queued echo requests");
+            assertEquals(3L, emu.call(() -> h1.inet().counters.icmpOutDestUnreachs), "one host unreachable each");
+            assertEquals(3L, emu.call(() -> h1.inet().counters.icmpInDestUnreachs), "received on the host itself");
+            assertTrue(commands.execute(emu, "h1", "ip neigh show").contains("198.18.0.9 dev eth0 FAILED"));
         }
         Tshark.Report t = Tshark.read(pcap);
         assertTrue(t.clean(), t.toString());

@@ -48,7 +48,7 @@ final class Ipv4LayerImpl implements Ipv4Layer {
     static final int LL_RESERVE = 32;
     static final int ENETUNREACH = 101, EMSGSIZE = 90, EPERM = 1, EADDRNOTAVAIL = 99, EINVAL = 22;
     static final int ICMP_ECHOREPLY = 0, ICMP_DEST_UNREACH = 3, ICMP_ECHO = 8;
-    static final int ICMP_PROT_UNREACH = 2, ICMP_PORT_UNREACH = 3;
+    static final int ICMP_HOST_UNREACH = 1, ICMP_PROT_UNREACH = 2, ICMP_PORT_UNREACH = 3;
 
     /** ip_tos2prio[]: TC_PRIO_* by (tos & IPTOS_TOS_MASK) >> 1 (besteffort 0, bulk 2, interactive_bulk 4, interactive 6). */
     /** The I/G bit of a MAC held as a 48-bit long (bit 0 of the first octet). */
@@ -400,7 +400,8 @@ final class Ipv4LayerImpl implements Ipv4Layer {
     /**
      * Mirrors {@code neigh_timer_handler()} for INCOMPLETE entries: another request every
      * retrans_time until mcast_solicit requests went out, then FAILED and the queued packets freed
-     * ({@code neigh_invalidate()}, counted ArpUnresolvedDrops).
+     * ({@code neigh_invalidate()}, counted ArpUnresolvedDrops), each reported to its sender with an
+     * ICMP host unreachable ({@code arp_error_report()} → {@code ipv4_link_failure()}).
      */
     private void neighTimer(Neighbour n) {
         if (destroyed || n.state != NudState.INCOMPLETE) return;
@@ -410,6 +411,7 @@ final class Ipv4LayerImpl implements Ipv4Layer {
             n.updatedNanos = host.loop().now();
             for (SkBuff s = n.arpQueue.removeHead(); s != null; s = n.arpQueue.removeHead()) {
                 c.arpUnresolvedDrops++;
+                icmpSend(s, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
                 free(s);
             }
             return;
@@ -636,7 +638,7 @@ final class Ipv4LayerImpl implements Ipv4Layer {
                 if (skb.len() >= 8 + Ipv4Header.MIN_LEN) {
                     int inner = o + 8;
                     int proto = Ipv4Header.protocol(b, inner);
-                    InetProtocol p = proto == Ipv4Header.IPPROTO_ICMP ? null : host.inetProtocol(proto);
+                    InetProtocol p = host.inetProtocol(proto); // for ICMP: the ping socket (ping_err())
                     if (p != null) {
                         int info = ((b[o + 6] & 0xff) << 8) | (b[o + 7] & 0xff);
                         p.err(skb, type, b[o + 1] & 0xff, info);
@@ -719,7 +721,32 @@ final class Ipv4LayerImpl implements Ipv4Layer {
         c.icmpOutMsgs++;
         if (type == ICMP_DEST_UNREACH) c.icmpOutDestUnreachs++;
         int tos = (Ipv4Header.tos(b, ip) & 0x1e) | 0xc0; // IPTOS_PREC_INTERNETCONTROL
+        if (ns.isLocal(src)) {
+            icmpLoopback(s, src, tos);
+            return;
+        }
         ipQueueXmit(s, ns.isLocal(dst) ? dst : 0, src, Ipv4Header.IPPROTO_ICMP, tos, 0, false);
+    }
+
+    /**
+     * An ICMP error about a packet this host sent goes back to this host, as Linux routes it through
+     * {@code lo} ({@code ip_local_out()} → {@code loopback_xmit()} → {@code ip_rcv()} →
+     * {@code icmp_rcv()}): the IP header is written (from and to {@code addr}) and the message is
+     * received at once; no device sees it. There is no loopback device otherwise.
+     */
+    private void icmpLoopback(SkBuff s, int addr, int tos) {
+        int len = s.len();
+        s.push(Ipv4Header.MIN_LEN);
+        s.resetNetworkHeader();
+        Ipv4Header.write(s.head(), s.dataOffset(), tos, Ipv4Header.MIN_LEN + len, ns.ipIdent++ & 0xffff, 0, ns.ipDefaultTtl,
+                Ipv4Header.IPPROTO_ICMP, addr, addr);
+        c.outRequests++;
+        c.loopback++;
+        c.inReceives++;
+        s.pull(Ipv4Header.MIN_LEN);
+        s.setTransportHeader(0);
+        c.inDelivers++;
+        icmpRcv(s, null);
     }
 
     // ================================================================ lifecycle

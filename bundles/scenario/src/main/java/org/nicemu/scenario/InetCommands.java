@@ -20,6 +20,7 @@ import org.nicemu.api.wire.ArpPacket;
 import org.nicemu.api.wire.EthernetHeader;
 import org.nicemu.api.wire.InetChecksum;
 import org.nicemu.api.wire.Ipv4Address;
+import org.nicemu.api.wire.Ipv4Header;
 import org.nicemu.api.wire.MacAddress;
 
 /**
@@ -345,7 +346,10 @@ final class InetCommands {
         final long[] sentAt;
         final long[] rtt;
         final int[] ttl;
-        int sent, received;
+        /** Per sequence number: the source of an ICMP error about that echo request, 0 when none. */
+        final int[] errorFrom;
+        final String[] errorText;
+        int sent, received, errors;
         long firstSend = -1, lastSend;
         Timer timer;
 
@@ -359,6 +363,8 @@ final class InetCommands {
             sentAt = new long[count];
             rtt = new long[count];
             ttl = new int[count];
+            errorFrom = new int[count];
+            errorText = new String[count];
             java.util.Arrays.fill(rtt, -1);
         }
 
@@ -416,6 +422,40 @@ final class InetCommands {
             }
             host.allocator().free(skb);
         }
+
+        /**
+         * {@code ping_err()}: an ICMP error quoting one of our echo requests (identifier and sequence
+         * in the quoted ICMP header) counts as an error for that sequence number, as iputils prints
+         * {@code From ADDR icmp_seq=N Destination Host Unreachable}. The skb stays the caller's.
+         */
+        @Override
+        public void err(SkBuff skb, int type, int code, int info) {
+            byte[] b = skb.head();
+            int o = skb.dataOffset();
+            int inner = o + 8;
+            int avail = skb.len() - 8;
+            if (avail < Ipv4Header.MIN_LEN) return;
+            int ihl = Ipv4Header.headerLength(b, inner);
+            if (avail < ihl + 8 || (b[inner + ihl] & 0xff) != 8) return; // the quoted packet must be an echo request
+            int id = ((b[inner + ihl + 4] & 0xff) << 8) | (b[inner + ihl + 5] & 0xff);
+            int seq = ((b[inner + ihl + 6] & 0xff) << 8) | (b[inner + ihl + 7] & 0xff);
+            if (id != ident || seq < 1 || seq > sent || rtt[seq - 1] >= 0 || errorFrom[seq - 1] != 0) return;
+            errorFrom[seq - 1] = Ipv4Header.src(b, skb.networkHeader);
+            errorText[seq - 1] = type == 3 ? unreachText(code) : "ICMP type " + type + " code " + code;
+            errors++;
+        }
+
+        /** iputils' texts for destination unreachable codes. */
+        private static String unreachText(int code) {
+            switch (code) {
+                case 0: return "Destination Net Unreachable";
+                case 1: return "Destination Host Unreachable";
+                case 2: return "Destination Protocol Unreachable";
+                case 3: return "Destination Port Unreachable";
+                case 4: return "Frag needed and DF set";
+                default: return "Dest Unreachable, Bad Code: " + code;
+            }
+        }
     }
 
     private static String ping(Emulation emu, String hostName, List<String> a) {
@@ -468,7 +508,7 @@ final class InetCommands {
             if (emu.isRunning()) {
                 long wallEnd = System.nanoTime() + (long) (c - 1) * iv + linger;
                 while (System.nanoTime() < wallEnd) {
-                    boolean done = CommandEngine.onLoop(emu, () -> run.sent == c && run.received == c);
+                    boolean done = CommandEngine.onLoop(emu, () -> run.sent == c && run.received + run.errors == c);
                     if (done) break;
                     Thread.sleep(10);
                 }
@@ -477,7 +517,7 @@ final class InetCommands {
                 emu.runUntil(end);
                 long limit = end + linger;
                 long t = end;
-                while (t < limit && !CommandEngine.onLoop(emu, () -> run.received == c)) {
+                while (t < limit && !CommandEngine.onLoop(emu, () -> run.received + run.errors == c)) {
                     t = Math.min(limit, t + 10_000_000L);
                     emu.runUntil(t);
                 }
@@ -498,7 +538,13 @@ final class InetCommands {
                 .append(") bytes of data.\n");
         double min = Double.MAX_VALUE, max = 0, sum = 0, sum2 = 0;
         for (int i = 0; i < r.sent; i++) {
-            if (r.rtt[i] < 0) continue;
+            if (r.rtt[i] < 0) {
+                if (r.errorFrom[i] != 0) {
+                    sb.append("From ").append(Ipv4Address.toString(r.errorFrom[i])).append(" icmp_seq=").append(i + 1).append(' ')
+                            .append(r.errorText[i]).append('\n');
+                }
+                continue;
+            }
             double ms = r.rtt[i] / 1e6;
             min = Math.min(min, ms);
             max = Math.max(max, ms);
@@ -509,7 +555,8 @@ final class InetCommands {
         }
         sb.append("\n--- ").append(target).append(" ping statistics ---\n");
         int loss = r.sent == 0 ? 0 : (int) Math.round(100.0 * (r.sent - r.received) / r.sent);
-        sb.append(r.sent).append(" packets transmitted, ").append(r.received).append(" received, ").append(loss).append("% packet loss, time ")
+        sb.append(r.sent).append(" packets transmitted, ").append(r.received).append(" received, ")
+                .append(r.errors > 0 ? "+" + r.errors + " errors, " : "").append(loss).append("% packet loss, time ")
                 .append((r.lastSend - r.firstSend) / 1_000_000L).append("ms\n");
         if (r.received > 0) {
             double avg = sum / r.received;

@@ -27,6 +27,12 @@ public final class IpCounters {
      * inconsistent, or in a queue that timed out or was killed).
      */
     public long arpInErrors, reasmFragDrops;
+    /**
+     * nicemu's own: packets this host sent to itself and received (an ICMP error about one of its
+     * own packets), which Linux counts as the {@code lo} device's packets. They are in
+     * IpOutRequests and IpInReceives without passing a device.
+     */
+    public long loopback;
 
     /** A copy by /proc/net/snmp name. */
     public Map<String, Long> snapshot() {
@@ -44,7 +50,7 @@ public final class IpCounters {
         m.put("IcmpOutDestUnreachs", icmpOutDestUnreachs);
         m.put("ArpRequestsIn", arpRequestsIn); m.put("ArpRepliesIn", arpRepliesIn); m.put("ArpRequestsOut", arpRequestsOut);
         m.put("ArpRepliesOut", arpRepliesOut); m.put("ArpUnresolvedDrops", arpUnresolvedDrops); m.put("ArpGratuitousIn", arpGratuitousIn);
-        m.put("ArpInErrors", arpInErrors); m.put("IpExtReasmFragDrops", reasmFragDrops);
+        m.put("ArpInErrors", arpInErrors); m.put("IpExtReasmFragDrops", reasmFragDrops); m.put("IpExtLoopback", loopback);
         return m;
     }
 }

@@ -4,5 +4,5 @@
  * protocols and POST_ROUTING hooks (net/ipv4, include/net/ip.h, include/net/neighbour.h).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package org.nicemu.api.inet;
