@@ -918,6 +918,54 @@ final class TcpProto implements Proto {
         return ((long) raddr << 32) | ((long) (rport & 0xffff) << 16) | (lport & 0xffff);
     }
 
+    /**
+     * {@code tcp_v4_err()}: an ICMP destination unreachable about one of our segments. The quote (IP
+     * header and the first 8 bytes of TCP: ports and sequence number) names the connection; a
+     * sequence number outside {@code snd_una..snd_nxt} is ignored (OutOfWindowIcmps). The error is
+     * {@code icmp_err_convert[code]}. In SYN-SENT and SYN-RECV the connection fails with it at once
+     * ({@code connect()} returns it), unless the socket is owned by the user; otherwise it becomes the
+     * soft error ({@code sk_err_soft}) that a later timeout reports instead of ETIMEDOUT
+     * ({@code IP_RECVERR} is not modelled). Fragmentation needed (path MTU discovery) is not modelled
+     * and ignored. Loop thread; the skb stays the caller's.
+     */
+    @Override
+    public void err(SkBuff skb, int type, int code, int info) {
+        if (type != 3 || code == 4 || code > 15) return; // ICMP_DEST_UNREACH only; not ICMP_FRAG_NEEDED; NR_ICMP_UNREACH
+        byte[] b = skb.head();
+        int inner = skb.dataOffset() + 8;
+        int avail = skb.len() - 8;
+        if (avail < Ipv4Header.MIN_LEN) return;
+        int ihl = Ipv4Header.headerLength(b, inner);
+        if (ihl < Ipv4Header.MIN_LEN || avail < ihl + 8) return;
+        int th = inner + ihl;
+        int sport = ((b[th] & 0xff) << 8) | (b[th + 1] & 0xff);
+        int dport = ((b[th + 2] & 0xff) << 8) | (b[th + 3] & 0xff);
+        int seq = ((b[th + 4] & 0xff) << 24) | ((b[th + 5] & 0xff) << 16) | ((b[th + 6] & 0xff) << 8) | (b[th + 7] & 0xff);
+        TcpSock tp = lookupEstablished(Ipv4Header.dst(b, inner), dport, sport, Ipv4Header.src(b, inner));
+        if (tp == null) return;
+        if (!TcpSeq.between(seq, tp.sndUna, tp.sndNxt)) {
+            mib.outOfWindowIcmps++;
+            return;
+        }
+        int err = icmpErrno(code);
+        if ((tp.skState == SockConst.TCP_SYN_SENT || tp.skState == SockConst.TCP_SYN_RECV) && !tp.ownedByUser) {
+            TcpTimers.tcpWriteErr(tp, err);
+        } else {
+            tp.skErrSoft = err;
+        }
+    }
+
+    /** {@code icmp_err_convert[]}: the errno of a destination-unreachable code 0..15 (not 4). */
+    static int icmpErrno(int code) {
+        switch (code) {
+            case 0: case 6: case 9: case 11: return SockConst.ENETUNREACH;
+            case 2: return SockConst.ENOPROTOOPT;
+            case 3: return SockConst.ECONNREFUSED;
+            case 5: return SockConst.EOPNOTSUPP;
+            default: return SockConst.EHOSTUNREACH; // 1, 7 (EHOSTDOWN in Linux), 8 (ENONET), 10, 12..15
+        }
+    }
+
     private TcpSock lookupEstablished(int raddr, int rport, int lport, int laddr) {
         TcpSock h = lastHit;
         if (h != null && h.hashed && h.daddr == raddr && h.dport == rport && h.sport == lport && h.saddr == laddr) return h;

@@ -117,6 +117,8 @@ public final class TcpSock extends Sock implements TcpCcSock, TcpSubflow, SkbDes
     final RttEstimator rtt = new RttEstimator();
     long minRttUs = Long.MAX_VALUE;
     int retransmits;
+    /** {@code sk_err_soft}: the last ICMP error of an established connection, reported if it times out. */
+    int skErrSoft;
     int probesOut;
     long retransStampUs;
     int tlpHighSeq;

@@ -48,14 +48,14 @@ final class TcpTimers {
      * tcp_retransmit_timer(): the RTO expired. SYN-SENT retransmits the SYN (up to tcp_syn_retries);
      * otherwise tcp_enter_loss() (ssthresh from CC, cwnd 1, every outstanding segment lost),
      * the head is retransmitted and the timer backed off (RFC 6298 §5.5). After tcp_retries2
-     * expiries the connection fails with ETIMEDOUT.
+     * expiries the connection fails with ETIMEDOUT, or with the soft error an ICMP message left.
      */
     static void tcpRetransmitTimer(TcpSock tp) {
         if (tp.packetsOut() == 0) return;
         boolean synSent = tp.skState == SockConst.TCP_SYN_SENT || tp.skState == SockConst.TCP_SYN_RECV;
         int limit = synSent ? tp.host.inet().tcpSynRetries : tp.host.inet().tcpRetries2;
         if (tp.retransmits >= limit) {
-            tcpWriteErr(tp, SockConst.ETIMEDOUT);
+            tcpWriteErr(tp, tp.skErrSoft != 0 ? tp.skErrSoft : SockConst.ETIMEDOUT); // tcp_write_timeout(): sk_err_soft ?: ETIMEDOUT
             return;
         }
         tp.mib.timeouts++;

@@ -219,6 +219,42 @@ class TcpHandshakeTest {
     }
 
     @Test
+    void connectToAnOnLinkAddressNobodyHasFailsWithEhostunreachWhenArpGivesUp() {
+        TcpBed b = TcpBed.recorded(Map.of("delay", "5ms"));
+        TcpSock[] c = new TcpSock[1];
+        int[] errs = new int[1];
+        b.h.inLoop(() -> {
+            Proto p1 = b.h1.proto(6);
+            c[0] = (TcpSock) p1.create(0);
+            c[0].callbacks = new SockCallbacks() {
+                @Override
+                public void errorReport(Sock s) {
+                    errs[0] = s.skErr;
+                }
+            };
+            assertEquals(-SockConst.EINPROGRESS, p1.connect(c[0], 0xc6120009, 5001));
+        });
+        // ARP: requests at 0, 1 and 2 s (mcast_solicit 3, retrans_time 1 s), FAILED at 3 s; the SYN and
+        // its retransmissions at 1 s and 3 s (the RTO timer was armed before the neighbour timer for
+        // the same instant) wait in the arp_queue and come back as ICMP host unreachable
+        b.h.runUntil(2999 * MS);
+        assertEquals(SockConst.TCP_SYN_SENT, c[0].skState, "still resolving");
+        b.h.runUntil(3001 * MS);
+        assertEquals(SockConst.TCP_CLOSE, c[0].skState);
+        assertEquals(SockConst.EHOSTUNREACH, c[0].skErr);
+        assertEquals(SockConst.EHOSTUNREACH, errs[0], "connect() fails with EHOSTUNREACH (tcp_v4_err in SYN-SENT)");
+        assertEquals(0, tcp(b.rec.frames()).size(), "no SYN reached the wire");
+        long arp = b.rec.frames().stream().filter(f -> ((f[12] & 0xff) << 8 | (f[13] & 0xff)) == 0x0806).count();
+        assertEquals(3, arp, "three ARP requests");
+        b.h.inLoop(() -> {
+            assertEquals(3, b.h1.inet().counters.arpUnresolvedDrops, "the SYN and its two retransmissions");
+            assertEquals(3, b.h1.inet().counters.icmpInDestUnreachs);
+            assertEquals(1, ((TcpProto) b.h1.proto(6)).mib.attemptFails);
+            assertEquals(0, ((TcpProto) b.h1.proto(6)).mib.outOfWindowIcmps, "the later errors find no connection");
+        });
+    }
+
+    @Test
     void connectToAClosedPortIsRefusedByRstAck() {
         TcpBed b = TcpBed.recorded(Map.of("delay", "5ms"));
         TcpSock[] c = new TcpSock[1];

@@ -18,6 +18,8 @@ public final class TcpMib {
             fastRetrans, timeouts, lossProbes, spuriousRtos, dsackRecv, dsackSent, sackReneging,
             windowProbes, tsqThrottled, sackReorder, dsackUndo, lossUndo, fullUndo, synRetrans, abortOnData, abortOnClose, twRecycled, zeroWindowAdv,
             pruneCalled, rcvCollapsed, autocorking, paceDelays;
+    /** OutOfWindowIcmps: ICMP errors about a sequence number outside snd_una..snd_nxt (tcp_v4_err() ignores them). */
+    public long outOfWindowIcmps;
 
     /** Sum of the drop counters. */
     public long drops() {
