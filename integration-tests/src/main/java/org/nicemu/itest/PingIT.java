@@ -92,6 +92,14 @@ class PingIT {
             assertEquals(3L, emu.call(() -> h1.inet().counters.icmpOutDestUnreachs), "one host unreachable each");
             assertEquals(3L, emu.call(() -> h1.inet().counters.icmpInDestUnreachs), "received on the host itself");
             assertTrue(commands.execute(emu, "h1", "ip neigh show").contains("198.18.0.9 dev eth0 FAILED"));
+
+            // its own address: through the host itself (Linux: lo), nothing on the wire
+            long framesOut = emu.call(() -> h1.inet().counters.outFrames);
+            String self = commands.execute(emu, "h1", "ping -c 2 198.18.0.1");
+            assertTrue(self.contains("64 bytes from 198.18.0.1: icmp_seq=2 ttl=64 time=0.000 ms"), self);
+            assertTrue(self.contains("2 packets transmitted, 2 received, 0% packet loss"), self);
+            assertEquals(3L + 4L, emu.call(() -> h1.inet().counters.loopback), "three errors before, now two echoes and two replies");
+            assertEquals(framesOut, emu.call(() -> h1.inet().counters.outFrames), "no frame for it");
         }
         Tshark.Report t = Tshark.read(pcap);
         assertTrue(t.clean(), t.toString());

@@ -182,6 +182,10 @@ final class Ipv4LayerImpl implements Ipv4Layer {
             free(skb);
             return -ENETUNREACH;
         }
+        if (proto == Ipv4Header.IPPROTO_ICMP && ns.isLocal(daddr)) {
+            icmpLoopback(skb, flSaddr != 0 ? flSaddr : daddr, daddr, tos); // ping to one of our addresses
+            return 0;
+        }
         Route rt = ns.fib.lookup(daddr);
         Device dev = rt == null || rt.type() != Route.Type.UNICAST ? null : deviceByName(rt.dev());
         if (dev == null || ns.isLocal(daddr)) {
@@ -722,24 +726,25 @@ final class Ipv4LayerImpl implements Ipv4Layer {
         if (type == ICMP_DEST_UNREACH) c.icmpOutDestUnreachs++;
         int tos = (Ipv4Header.tos(b, ip) & 0x1e) | 0xc0; // IPTOS_PREC_INTERNETCONTROL
         if (ns.isLocal(src)) {
-            icmpLoopback(s, src, tos);
+            icmpLoopback(s, src, src, tos);
             return;
         }
         ipQueueXmit(s, ns.isLocal(dst) ? dst : 0, src, Ipv4Header.IPPROTO_ICMP, tos, 0, false);
     }
 
     /**
-     * An ICMP error about a packet this host sent goes back to this host, as Linux routes it through
-     * {@code lo} ({@code ip_local_out()} → {@code loopback_xmit()} → {@code ip_rcv()} →
-     * {@code icmp_rcv()}): the IP header is written (from and to {@code addr}) and the message is
-     * received at once; no device sees it. There is no loopback device otherwise.
+     * ICMP to one of this host's own addresses — an error about a packet it sent, or an echo to its
+     * own address and the reply — goes back to this host, as Linux routes it through {@code lo}
+     * ({@code ip_local_out()} → {@code loopback_xmit()} → {@code ip_rcv()} → {@code icmp_rcv()}): the
+     * IP header is written and the message is received at once; no device sees it. There is no
+     * loopback device for other protocols.
      */
-    private void icmpLoopback(SkBuff s, int addr, int tos) {
+    private void icmpLoopback(SkBuff s, int saddr, int daddr, int tos) {
         int len = s.len();
         s.push(Ipv4Header.MIN_LEN);
         s.resetNetworkHeader();
         Ipv4Header.write(s.head(), s.dataOffset(), tos, Ipv4Header.MIN_LEN + len, ns.ipIdent++ & 0xffff, 0, ns.ipDefaultTtl,
-                Ipv4Header.IPPROTO_ICMP, addr, addr);
+                Ipv4Header.IPPROTO_ICMP, saddr, daddr);
         c.outRequests++;
         c.loopback++;
         c.inReceives++;
