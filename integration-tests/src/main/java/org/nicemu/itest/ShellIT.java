@@ -1,5 +1,6 @@
 package org.nicemu.itest;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,6 +55,12 @@ class ShellIT {
             String addr = line("ip addr show");
             assertTrue(addr.contains("198.18.0.2/24"), "ip addr on h2 after 'emu use shellit h2': " + addr);
             assertFalse(addr.contains("several hosts"), addr);
+            assertEquals("""
+                    2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc pfifo_fast state UP group default qlen 1000
+                        link/ether 02:00:00:00:02:01 brd ff:ff:ff:ff:ff:ff
+                        inet 198.18.0.2/24 brd 198.18.0.255 scope global eth0
+                           valid_lft forever preferred_lft forever
+                    """, addr, "iproute2's format");
             String ss = line("ss -tin");
             assertTrue(ss.contains("ESTAB") && ss.contains("198.18.0.2:5001") && ss.contains("198.18.0.1:"), "h2's accepted connection: " + ss);
 

@@ -203,14 +203,20 @@ final class InetCommands {
                 for (Device d : host.devices()) {
                     idx++;
                     if (dev != null && !dev.equals(d.name())) continue;
-                    sb.append(idx).append(": ").append(d.name()).append(": <BROADCAST,MULTICAST").append(d.isUp() ? ",UP,LOWER_UP" : "")
-                            .append("> mtu ").append(d.nic().config().mtu()).append('\n');
+                    boolean carrier = d.nic().linkUp();
+                    String flags = "BROADCAST,MULTICAST" + (d.isUp() ? carrier ? ",UP,LOWER_UP" : ",UP,NO-CARRIER" : "");
+                    String state = d.isUp() && carrier ? "UP" : "DOWN";
+                    String qdisc = d.qdiscs().isEmpty() ? "noop" : d.qdiscs().get(0).kind();
+                    sb.append(idx).append(": ").append(d.name()).append(": <").append(flags).append("> mtu ").append(d.nic().config().mtu())
+                            .append(" qdisc ").append(qdisc).append(" state ").append(state).append(" group default qlen ").append(d.txQueueLen())
+                            .append('\n');
                     sb.append("    link/ether ").append(MacAddress.of(d.nic().config().mac())).append(" brd ff:ff:ff:ff:ff:ff\n");
                     for (InetAddr x : ns.addrs) {
                         if (!x.dev().equals(d.name())) continue;
                         sb.append("    inet ").append(Ipv4Address.toString(x.addr())).append('/').append(x.prefixLen());
                         if (x.prefixLen() < 31) sb.append(" brd ").append(Ipv4Address.toString(x.broadcast()));
                         sb.append(" scope global ").append(x.dev()).append('\n');
+                        sb.append("       valid_lft forever preferred_lft forever\n");
                     }
                 }
                 return sb.toString();
