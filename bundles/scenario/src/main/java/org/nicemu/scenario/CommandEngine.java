@@ -694,26 +694,8 @@ final class CommandEngine {
         if (p == null) {
             throw new IllegalArgumentException("mptcp scheduler: host " + host.name() + " has no MPTCP transport (bundle org.nicemu.mptcp is not active)");
         }
-        StringBuilder sb = new StringBuilder();
-        for (org.nicemu.api.sock.Sock sk : p.sockets()) {
-            int st = sk.skState;
-            if (st == org.nicemu.api.sock.SockConst.TCP_LISTEN || st == org.nicemu.api.sock.SockConst.TCP_CLOSE) continue;
-            if (c.port() != 0 && sk.sport != c.port() && sk.dport != c.port()) continue;
-            String was = p.getsockoptString(sk, org.nicemu.api.sock.SockConst.SOL_TCP, org.nicemu.api.sock.SockConst.MPTCP_SCHEDULER);
-            int r = p.setsockopt(sk, org.nicemu.api.sock.SockConst.SOL_TCP, org.nicemu.api.sock.SockConst.MPTCP_SCHEDULER, c.name());
-            String conn = org.nicemu.api.wire.Ipv4Address.toString(sk.saddr) + ":" + sk.sport + " -> "
-                    + org.nicemu.api.wire.Ipv4Address.toString(sk.daddr) + ":" + sk.dport;
-            if (r < 0) {
-                throw new IllegalArgumentException("mptcp scheduler: setsockopt MPTCP_SCHEDULER '" + c.name() + "' on " + conn + ": "
-                        + org.nicemu.api.sock.SockConst.errnoName(r));
-            }
-            sb.append(conn).append(" scheduler ").append(c.name()).append(" (was ").append(was).append(")\n");
-        }
-        if (sb.length() == 0) {
-            throw new IllegalArgumentException("mptcp scheduler: no live MPTCP connection on host " + host.name()
-                    + (c.port() != 0 ? " with local or remote port " + c.port() : ""));
-        }
-        return sb.toString();
+        return setOnLiveConnections(host, p, c.port(), org.nicemu.api.sock.SockConst.MPTCP_SCHEDULER, "MPTCP_SCHEDULER", c.name(),
+                "mptcp scheduler", "scheduler", "MPTCP", "");
     }
 
     // ---------------------------------------------------------------- tcp congestion
@@ -734,25 +716,38 @@ final class CommandEngine {
         if (p == null) {
             throw new IllegalArgumentException("tcp congestion: host " + host.name() + " has no TCP (bundle org.nicemu.tcp is not active)");
         }
+        return setOnLiveConnections(host, p, c.port(), org.nicemu.api.sock.SockConst.TCP_CONGESTION, "TCP_CONGESTION", c.name(),
+                "tcp congestion", "congestion", "TCP", "; available: " + available);
+    }
+
+    /**
+     * {@code setsockopt(SOL_TCP, option, value)} on every live connection of {@code p} (not
+     * listening, closed or in TIME_WAIT; MPTCP connections have no TIME_WAIT), all of them
+     * ({@code port} 0) or those whose local or remote port is {@code port}. Returns one line per
+     * connection, {@code A:P -> B:Q LABEL value (was OLD)}; with none there, or when a setsockopt
+     * fails, the error names {@code cmd}. Loop thread.
+     */
+    private static String setOnLiveConnections(Host host, org.nicemu.api.sock.Proto p, int port, int option, String optionName, String value,
+            String cmd, String label, String protoName, String errHint) {
         StringBuilder sb = new StringBuilder();
         for (org.nicemu.api.sock.Sock sk : p.sockets()) {
             int st = sk.skState;
             if (st == org.nicemu.api.sock.SockConst.TCP_LISTEN || st == org.nicemu.api.sock.SockConst.TCP_CLOSE
                     || st == org.nicemu.api.sock.SockConst.TCP_TIME_WAIT) continue;
-            if (c.port() != 0 && sk.sport != c.port() && sk.dport != c.port()) continue;
-            String was = p.getsockoptString(sk, org.nicemu.api.sock.SockConst.IPPROTO_TCP, org.nicemu.api.sock.SockConst.TCP_CONGESTION);
-            int r = p.setsockopt(sk, org.nicemu.api.sock.SockConst.IPPROTO_TCP, org.nicemu.api.sock.SockConst.TCP_CONGESTION, c.name());
+            if (port != 0 && sk.sport != port && sk.dport != port) continue;
+            String was = p.getsockoptString(sk, org.nicemu.api.sock.SockConst.SOL_TCP, option);
+            int r = p.setsockopt(sk, org.nicemu.api.sock.SockConst.SOL_TCP, option, value);
             String conn = org.nicemu.api.wire.Ipv4Address.toString(sk.saddr) + ":" + sk.sport + " -> "
                     + org.nicemu.api.wire.Ipv4Address.toString(sk.daddr) + ":" + sk.dport;
             if (r < 0) {
-                throw new IllegalArgumentException("tcp congestion: setsockopt TCP_CONGESTION '" + c.name() + "' on " + conn + ": "
-                        + org.nicemu.api.sock.SockConst.errnoName(r) + "; available: " + available);
+                throw new IllegalArgumentException(cmd + ": setsockopt " + optionName + " '" + value + "' on " + conn + ": "
+                        + org.nicemu.api.sock.SockConst.errnoName(r) + errHint);
             }
-            sb.append(conn).append(" congestion ").append(c.name()).append(" (was ").append(was).append(")\n");
+            sb.append(conn).append(' ').append(label).append(' ').append(value).append(" (was ").append(was).append(")\n");
         }
         if (sb.length() == 0) {
-            throw new IllegalArgumentException("tcp congestion: no live TCP connection on host " + host.name()
-                    + (c.port() != 0 ? " with local or remote port " + c.port() : ""));
+            throw new IllegalArgumentException(cmd + ": no live " + protoName + " connection on host " + host.name()
+                    + (port != 0 ? " with local or remote port " + port : ""));
         }
         return sb.toString();
     }

@@ -218,11 +218,9 @@ class TcpHandshakeTest {
         }
     }
 
-    @Test
-    void connectToAnOnLinkAddressNobodyHasFailsWithEhostunreachWhenArpGivesUp() {
-        TcpBed b = TcpBed.recorded(Map.of("delay", "5ms"));
+    /** A socket of h1 connecting to {@code daddr:port} (EINPROGRESS) whose error report lands in {@code errs[0]}. */
+    static TcpSock connectRecordingErrors(TcpBed b, int daddr, int port, int[] errs) {
         TcpSock[] c = new TcpSock[1];
-        int[] errs = new int[1];
         b.h.inLoop(() -> {
             Proto p1 = b.h1.proto(6);
             c[0] = (TcpSock) p1.create(0);
@@ -232,8 +230,16 @@ class TcpHandshakeTest {
                     errs[0] = s.skErr;
                 }
             };
-            assertEquals(-SockConst.EINPROGRESS, p1.connect(c[0], 0xc6120009, 5001));
+            assertEquals(-SockConst.EINPROGRESS, p1.connect(c[0], daddr, port));
         });
+        return c[0];
+    }
+
+    @Test
+    void connectToAnOnLinkAddressNobodyHasFailsWithEhostunreachWhenArpGivesUp() {
+        TcpBed b = TcpBed.recorded(Map.of("delay", "5ms"));
+        int[] errs = new int[1];
+        TcpSock[] c = {connectRecordingErrors(b, 0xc6120009, 5001, errs)};
         // ARP: requests at 0, 1 and 2 s (mcast_solicit 3, retrans_time 1 s), FAILED at 3 s; the SYN and
         // its retransmissions at 1 s and 3 s (the RTO timer was armed before the neighbour timer for
         // the same instant) wait in the arp_queue and come back as ICMP host unreachable
@@ -257,19 +263,8 @@ class TcpHandshakeTest {
     @Test
     void connectToAClosedPortIsRefusedByRstAck() {
         TcpBed b = TcpBed.recorded(Map.of("delay", "5ms"));
-        TcpSock[] c = new TcpSock[1];
         int[] errs = new int[1];
-        b.h.inLoop(() -> {
-            Proto p1 = b.h1.proto(6);
-            c[0] = (TcpSock) p1.create(0);
-            c[0].callbacks = new SockCallbacks() {
-                @Override
-                public void errorReport(Sock s) {
-                    errs[0] = s.skErr;
-                }
-            };
-            assertEquals(-SockConst.EINPROGRESS, p1.connect(c[0], TcpBed.IP2, 5999));
-        });
+        TcpSock[] c = {connectRecordingErrors(b, TcpBed.IP2, 5999, errs)};
         b.h.runUntil(100 * MS);
         List<byte[]> tx = tcp(b.rec.frames()), rx = tcp(b.rec.rxFrames());
         assertEquals(1, tx.size(), "the SYN only");
