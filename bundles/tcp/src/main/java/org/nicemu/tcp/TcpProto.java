@@ -938,12 +938,9 @@ final class TcpProto implements Proto {
         int ihl = Ipv4Header.headerLength(b, inner);
         if (ihl < Ipv4Header.MIN_LEN || avail < ihl + 8) return;
         int th = inner + ihl;
-        int sport = ((b[th] & 0xff) << 8) | (b[th + 1] & 0xff);
-        int dport = ((b[th + 2] & 0xff) << 8) | (b[th + 3] & 0xff);
-        int seq = ((b[th + 4] & 0xff) << 24) | ((b[th + 5] & 0xff) << 16) | ((b[th + 6] & 0xff) << 8) | (b[th + 7] & 0xff);
-        TcpSock tp = lookupEstablished(Ipv4Header.dst(b, inner), dport, sport, Ipv4Header.src(b, inner));
+        TcpSock tp = lookupEstablished(Ipv4Header.dst(b, inner), TcpHeader.dstPort(b, th), TcpHeader.srcPort(b, th), Ipv4Header.src(b, inner));
         if (tp == null) return;
-        if (!TcpSeq.between(seq, tp.sndUna, tp.sndNxt)) {
+        if (!TcpSeq.between(TcpHeader.seq(b, th), tp.sndUna, tp.sndNxt)) {
             mib.outOfWindowIcmps++;
             return;
         }
