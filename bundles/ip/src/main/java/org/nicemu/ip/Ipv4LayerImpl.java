@@ -183,7 +183,7 @@ final class Ipv4LayerImpl implements Ipv4Layer {
             return -ENETUNREACH;
         }
         if (proto == Ipv4Header.IPPROTO_ICMP && ns.isLocal(daddr)) {
-            icmpLoopback(skb, flSaddr != 0 ? flSaddr : daddr, daddr, tos); // ping to one of our addresses
+            icmpLoopback(skb, flSaddr != 0 ? flSaddr : daddr, daddr, tos); // a ping of our own address, an error about our own packet
             return 0;
         }
         Route rt = ns.fib.lookup(daddr);
@@ -725,10 +725,6 @@ final class Ipv4LayerImpl implements Ipv4Layer {
         c.icmpOutMsgs++;
         if (type == ICMP_DEST_UNREACH) c.icmpOutDestUnreachs++;
         int tos = (Ipv4Header.tos(b, ip) & 0x1e) | 0xc0; // IPTOS_PREC_INTERNETCONTROL
-        if (ns.isLocal(src)) {
-            icmpLoopback(s, src, src, tos);
-            return;
-        }
         ipQueueXmit(s, ns.isLocal(dst) ? dst : 0, src, Ipv4Header.IPPROTO_ICMP, tos, 0, false);
     }
 
